@@ -1,0 +1,7 @@
+package dev.jgrad;
+
+/** Returned by {@link Tensor#registerHook}; {@link #remove()} unregisters the hook. */
+@FunctionalInterface
+public interface HookHandle {
+    void remove();
+}

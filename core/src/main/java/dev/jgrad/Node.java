@@ -1,0 +1,74 @@
+package dev.jgrad;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.function.UnaryOperator;
+
+/**
+ * A step of the recorded graph, seen from backward: it takes the gradient of its one output and returns
+ * the gradients of its inputs, one per entry of {@link #next} (null where no gradient flows).
+ * {@link Tensor#gradFn()} returns the node that produced a tensor.
+ */
+public abstract class Node {
+    final String name;
+    /** The nodes of this node's inputs (null for inputs that do not require grad). */
+    final Node[] next;
+    /** Tensor hooks on this node's output gradient, run in order before {@link #apply}. */
+    private List<UnaryOperator<Tensor>> preHooks;
+    /** Where the node was created, recorded in anomaly mode only. */
+    final Throwable forwardTrace;
+
+    Node(String name, Node[] next) {
+        this.name = name;
+        this.next = next;
+        this.forwardTrace = AnomalyMode.isEnabled() ? new Throwable("the forward call that created " + name) : null;
+    }
+
+    /** Gradients of the inputs given the gradient of the output. */
+    abstract Tensor[] apply(Tensor grad);
+
+    /** Frees what was saved for backward (after a backward without retainGraph). */
+    void release() {
+    }
+
+    /** The backward op's name, e.g. {@code MulBackward}. */
+    public String name() {
+        return name;
+    }
+
+    /** The nodes this one sends gradients to, null where an input does not require grad. */
+    public List<Node> nextFunctions() {
+        return java.util.Collections.unmodifiableList(Arrays.asList(next));
+    }
+
+    HookHandle addPreHook(UnaryOperator<Tensor> hook) {
+        if (preHooks == null) {
+            preHooks = new ArrayList<>(2);
+        }
+        preHooks.add(hook);
+        return () -> preHooks.remove(hook);
+    }
+
+    Tensor runPreHooks(Tensor grad) {
+        if (preHooks == null) {
+            return grad;
+        }
+        for (UnaryOperator<Tensor> hook : List.copyOf(preHooks)) {
+            Tensor replaced = hook.apply(grad);
+            if (replaced != null) {
+                if (!Arrays.equals(replaced.shape, grad.shape)) {
+                    throw new ShapeException("hook on the gradient of " + name + " returned shape "
+                            + Shapes.str(replaced.shape) + "; expected " + Shapes.str(grad.shape));
+                }
+                grad = replaced;
+            }
+        }
+        return grad;
+    }
+
+    @Override
+    public String toString() {
+        return "<" + name + ">";
+    }
+}

@@ -1,0 +1,48 @@
+package dev.jgrad;
+
+/** The backward node of one application of a primitive: its saved tensors and its VJP rule. */
+final class PrimitiveNode extends Node {
+    /** A primitive's vector-Jacobian product: input gradients from the output gradient and the saved tensors. */
+    @FunctionalInterface
+    interface Vjp {
+        Tensor[] apply(Tensor grad, Tensor[] saved);
+    }
+
+    private final Vjp vjp;
+    private SavedTensor[] saved;
+    private final boolean savedAnything;
+    private boolean released;
+
+    PrimitiveNode(String name, Node[] next, Vjp vjp, SavedTensor[] saved) {
+        super(name, next);
+        this.vjp = vjp;
+        this.saved = saved;
+        this.savedAnything = saved.length > 0;
+    }
+
+    /** Saved tensors are filled in after construction because a rule may save the node's own output. */
+    void setSaved(SavedTensor[] saved) {
+        this.saved = saved;
+    }
+
+    @Override
+    Tensor[] apply(Tensor grad) {
+        if (released && savedAnything) {
+            throw new AutogradException("Trying to backward through the graph a second time (or to use tensors"
+                    + " saved by " + name + " after they were freed). Saved intermediate values of the graph are"
+                    + " freed when you call backward() or Autograd.grad(). Specify retainGraph=true if you need to"
+                    + " backward through the graph a second time.");
+        }
+        Tensor[] values = new Tensor[saved.length];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = saved[i].unpack(name);
+        }
+        return vjp.apply(grad, values);
+    }
+
+    @Override
+    void release() {
+        released = true;
+        saved = new SavedTensor[0];
+    }
+}

@@ -1,0 +1,865 @@
+package dev.jgrad;
+
+import dev.jgrad.cpu.BinaryOp;
+import dev.jgrad.cpu.CpuKernels;
+import dev.jgrad.cpu.ReduceOp;
+import dev.jgrad.cpu.Strided;
+import dev.jgrad.cpu.UnaryOp;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
+
+/**
+ * The primitive table: every op that autograd knows directly, each declared once with its forward
+ * kernel, its VJP (reverse mode) and its JVP (forward mode). Rules are written with differentiable
+ * tensor ops, so higher derivatives come for free. Everything else in {@link Tensor} is composed from
+ * these and needs no rule of its own.
+ *
+ * <p>Rule parameters follow PyTorch's derivatives.yaml: {@code grad} (of the output), {@code tangent}
+ * (of an input), {@code x}, {@code y} (inputs) and {@code result} (the output).
+ */
+final class Primitives {
+    private Primitives() {
+    }
+
+    private static final List<Primitive> TABLE = new ArrayList<>();
+    /** Every primitive, for the table-driven gradient test. */
+    static final List<Primitive> ALL = Collections.unmodifiableList(TABLE);
+
+    private static Primitive declare(String name, boolean differentiable) {
+        Primitive p = new Primitive(name, differentiable);
+        TABLE.add(p);
+        return p;
+    }
+
+    private static final Tensor[] NOTHING = new Tensor[0];
+
+    /** Forward mode: the output tangent from the input tangents (null where an input has none). */
+    @FunctionalInterface
+    interface Jvp {
+        Tensor apply(Tensor[] tangents);
+    }
+
+    /**
+     * Records one application: a backward node when grad mode is on and an input requires grad, and the
+     * output tangent when an input carries one. {@code save} may include {@code result} itself.
+     */
+    private static Tensor record(Primitive p, Tensor result, Tensor[] inputs, Tensor[] save,
+                                 PrimitiveNode.Vjp vjp, Jvp jvp) {
+        boolean grad = false;
+        boolean forward = false;
+        for (Tensor t : inputs) {
+            if (t != null) {
+                forward |= t.tangent != null;
+                grad |= t.requiresGrad();
+            }
+        }
+        if (forward) {
+            Tensor[] tangents = new Tensor[inputs.length];
+            for (int i = 0; i < inputs.length; i++) {
+                tangents[i] = inputs[i] == null ? null : inputs[i].tangent;
+            }
+            result.tangent = jvp.apply(tangents);
+        }
+        if (grad && GradMode.isEnabled()) {
+            Node[] next = new Node[inputs.length];
+            for (int i = 0; i < inputs.length; i++) {
+                next[i] = inputs[i] == null ? null : inputs[i].gradNode();
+            }
+            PrimitiveNode node = new PrimitiveNode(p.nodeName(), next, vjp, new SavedTensor[0]);
+            result.gradFn = node;
+            if (save.length > 0) {
+                SavedTensor[] saved = new SavedTensor[save.length];
+                for (int i = 0; i < save.length; i++) {
+                    Tensor t = save[i];
+                    saved[i] = new SavedTensor(t, t == result ? node : t.gradFn());
+                }
+                node.setSaved(saved);
+            }
+        }
+        return result;
+    }
+
+    private static Tensor[] grads(Tensor... grads) {
+        return grads;
+    }
+
+    /** Sums a broadcast gradient back to {@code shape} (PyTorch's sum_to, HIPS's unbroadcast). */
+    static Tensor sumToShape(Tensor grad, int[] shape) {
+        if (Arrays.equals(grad.shape, shape)) {
+            return grad;
+        }
+        int lead = grad.shape.length - shape.length;
+        boolean[] mask = new boolean[grad.shape.length];
+        for (int d = 0; d < mask.length; d++) {
+            mask[d] = d < lead || (shape[d - lead] == 1 && grad.shape[d] != 1);
+        }
+        return sum(grad, mask, true).reshape(shape);
+    }
+
+    private static Tensor plus(Tensor a, Tensor b) {
+        return a == null ? b : b == null ? a : a.add(b);
+    }
+
+    // =====================================================================================
+    // Elementwise functions of one argument: one derivative gives both rules,
+    // VJP = grad * f'(x) and JVP = tangent * f'(x).
+
+    /** What an elementwise rule needs kept for backward. */
+    private enum Saves { NOTHING, INPUT, RESULT }
+
+    /** f'(x), given x or f(x) (whichever the entry saves; the other is null). */
+    @FunctionalInterface
+    private interface Derivative {
+        Tensor at(Tensor x, Tensor result);
+    }
+
+    static final class Unary implements PrimitiveNode.Vjp {
+        final Primitive primitive;
+        private final UnaryOp op;
+        private final Saves saves;
+        private final Derivative derivative;
+
+        private Unary(String name, UnaryOp op, Saves saves, Derivative derivative) {
+            this.primitive = declare(name, derivative != null);
+            this.op = op;
+            this.saves = saves;
+            this.derivative = derivative;
+        }
+
+        Tensor apply(Tensor x) {
+            if (x.dtype == DType.BOOL) {
+                throw new DTypeException(op.name().toLowerCase() + ": expected a numeric tensor, got bool (shape "
+                        + Shapes.str(x.shape) + ")");
+            }
+            Tensor in = x.dtype == DType.INT64 && !op.keepsIntegers() ? x.to(DType.FLOAT32) : x;
+            Tensor result = Tensor.wrap(CpuKernels.unary(op, in.strided(), in.shape), in.shape);
+            if (derivative == null || !in.dtype.isFloating()) {
+                return result;
+            }
+            Tensor[] save = switch (saves) {
+                case NOTHING -> NOTHING;
+                case INPUT -> new Tensor[] {in};
+                case RESULT -> new Tensor[] {result};
+            };
+            return record(primitive, result, new Tensor[] {in}, save, this,
+                    tangents -> tangents[0].mul(derivative.at(in, result)));
+        }
+
+        @Override
+        public Tensor[] apply(Tensor grad, Tensor[] saved) {
+            Tensor x = saves == Saves.INPUT ? saved[0] : null;
+            Tensor result = saves == Saves.RESULT ? saved[0] : null;
+            return grads(grad.mul(derivative.at(x, result)));
+        }
+    }
+
+    private static Unary unary(String name, UnaryOp op, Saves saves, Derivative derivative) {
+        return new Unary(name, op, saves, derivative);
+    }
+
+    /** For piecewise-constant functions: the gradient is zero (grad * 0 keeps grad's shape and dtype). */
+    private static final Derivative ZERO = (x, result) -> Tensor.scalar(0.0);
+
+    static final Unary NEG = unary("Neg", UnaryOp.NEG, Saves.NOTHING, (x, result) -> Tensor.scalar(-1.0));
+    static final Unary ABS = unary("Abs", UnaryOp.ABS, Saves.INPUT, (x, result) -> x.sign());
+    static final Unary SIGN = unary("Sign", UnaryOp.SIGN, Saves.NOTHING, ZERO);
+    static final Unary EXP = unary("Exp", UnaryOp.EXP, Saves.RESULT, (x, result) -> result);
+    static final Unary EXPM1 = unary("Expm1", UnaryOp.EXPM1, Saves.RESULT, (x, result) -> result.add(1.0));
+    static final Unary LOG = unary("Log", UnaryOp.LOG, Saves.INPUT, (x, result) -> x.reciprocal());
+    static final Unary LOG1P = unary("Log1p", UnaryOp.LOG1P, Saves.INPUT, (x, result) -> x.add(1.0).reciprocal());
+    static final Unary SQRT = unary("Sqrt", UnaryOp.SQRT, Saves.RESULT, (x, result) -> result.mul(2.0).reciprocal());
+    static final Unary RSQRT = unary("Rsqrt", UnaryOp.RSQRT, Saves.RESULT,
+            (x, result) -> result.mul(result).mul(result).mul(-0.5));
+    static final Unary RECIPROCAL = unary("Reciprocal", UnaryOp.RECIPROCAL, Saves.RESULT,
+            (x, result) -> result.mul(result).neg());
+    static final Unary SIN = unary("Sin", UnaryOp.SIN, Saves.INPUT, (x, result) -> x.cos());
+    static final Unary COS = unary("Cos", UnaryOp.COS, Saves.INPUT, (x, result) -> x.sin().neg());
+    static final Unary TAN = unary("Tan", UnaryOp.TAN, Saves.RESULT, (x, result) -> result.mul(result).add(1.0));
+    static final Unary TANH = unary("Tanh", UnaryOp.TANH, Saves.RESULT, (x, result) -> result.mul(result).rsub(1.0));
+    static final Unary SIGMOID = unary("Sigmoid", UnaryOp.SIGMOID, Saves.RESULT,
+            (x, result) -> result.mul(result.rsub(1.0)));
+    static final Unary RELU = unary("Relu", UnaryOp.RELU, Saves.RESULT, (x, result) -> result.gt(0).to(result.dtype));
+    static final Unary FLOOR = unary("Floor", UnaryOp.FLOOR, Saves.NOTHING, ZERO);
+    static final Unary CEIL = unary("Ceil", UnaryOp.CEIL, Saves.NOTHING, ZERO);
+    static final Unary ROUND = unary("Round", UnaryOp.ROUND, Saves.NOTHING, ZERO);
+
+    /** Logical not of a BOOL tensor (not differentiable). */
+    static final class Not {
+        final Primitive primitive = declare("LogicalNot", false);
+
+        Tensor apply(Tensor x) {
+            return Tensor.wrap(CpuKernels.unary(UnaryOp.NEG, x.strided(), x.shape), x.shape);
+        }
+    }
+
+    static final Not NOT = new Not();
+
+    // =====================================================================================
+    // Elementwise functions of two arguments, broadcasting. Each gradient is summed back to its
+    // input's shape; the JVP adds the two partial terms.
+
+    /** d result / d x or d result / d y at (x, y). */
+    @FunctionalInterface
+    private interface Partial {
+        Tensor at(Tensor x, Tensor y, Tensor result);
+    }
+
+    static final class Binary {
+        final Primitive primitive;
+        private final BinaryOp op;
+        /** Linear ops (add, sub) pass the gradient through, scaled by these signs; others use partials. */
+        private final int linearSignY;
+        private final Partial dx;
+        private final Partial dy;
+        private final boolean savesResult;
+
+        private Binary(String name, BinaryOp op, int linearSignY, Partial dx, Partial dy, boolean savesResult) {
+            this.primitive = declare(name, linearSignY != 0 || dx != null);
+            this.op = op;
+            this.linearSignY = linearSignY;
+            this.dx = dx;
+            this.dy = dy;
+            this.savesResult = savesResult;
+        }
+
+        Tensor apply(Tensor x, Tensor y) {
+            String name = op.name().toLowerCase();
+            DType common = resultType(x, y);
+            if (op.isLogical()) {
+                common = DType.BOOL;
+            } else if (!op.isComparison()) {
+                if (x.dtype == DType.BOOL && y.dtype == DType.BOOL) {
+                    throw new DTypeException(name + ": arithmetic on two bool tensors is not supported (shapes "
+                            + Shapes.str(x.shape) + " and " + Shapes.str(y.shape) + "); convert one with to(DType.INT64)");
+                }
+                if (common == DType.BOOL) {
+                    common = DType.INT64;
+                }
+                if (!common.isFloating() && (op == BinaryOp.DIV || op == BinaryOp.ATAN2)) {
+                    common = DType.FLOAT32; // true division, as PyTorch
+                }
+            }
+            Tensor a = x.to(common);
+            Tensor b = y.to(common);
+            int[] shape = Shapes.broadcast(name, a.shape, b.shape);
+            Tensor result = Tensor.wrap(CpuKernels.binary(op, a.stridedAs(shape), b.stridedAs(shape), shape), shape);
+            if (!primitive.differentiable() || !common.isFloating()) {
+                return result;
+            }
+            boolean needX = a.requiresGrad();
+            boolean needY = b.requiresGrad();
+            int[] xShape = a.shape;
+            int[] yShape = b.shape;
+            Tensor[] save = linearSignY != 0 ? NOTHING
+                    : savesResult ? new Tensor[] {a, b, result} : new Tensor[] {a, b};
+            return record(primitive, result, new Tensor[] {a, b}, save,
+                    (grad, saved) -> vjp(grad, saved, needX, needY, xShape, yShape),
+                    tangents -> jvp(tangents[0], tangents[1], a, b, result, shape));
+        }
+
+        private Tensor[] vjp(Tensor grad, Tensor[] saved, boolean needX, boolean needY, int[] xShape, int[] yShape) {
+            Tensor gx = null;
+            Tensor gy = null;
+            if (linearSignY != 0) {
+                gx = needX ? grad : null;
+                gy = needY ? (linearSignY > 0 ? grad : grad.neg()) : null;
+            } else {
+                Tensor x = saved[0];
+                Tensor y = saved[1];
+                Tensor result = savesResult ? saved[2] : null;
+                gx = needX ? grad.mul(dx.at(x, y, result)) : null;
+                gy = needY ? grad.mul(dy.at(x, y, result)) : null;
+            }
+            return grads(gx == null ? null : sumToShape(gx, xShape), gy == null ? null : sumToShape(gy, yShape));
+        }
+
+        private Tensor jvp(Tensor tx, Tensor ty, Tensor x, Tensor y, Tensor result, int[] shape) {
+            Tensor out;
+            if (linearSignY != 0) {
+                out = plus(tx, ty == null ? null : linearSignY > 0 ? ty : ty.neg());
+            } else {
+                out = plus(tx == null ? null : tx.mul(dx.at(x, y, result)),
+                        ty == null ? null : ty.mul(dy.at(x, y, result)));
+            }
+            return Arrays.equals(out.shape, shape) ? out : out.expand(shape);
+        }
+    }
+
+    private static Binary linear(String name, BinaryOp op, int signY) {
+        return new Binary(name, op, signY, null, null, false);
+    }
+
+    private static Binary binary(String name, BinaryOp op, Partial dx, Partial dy) {
+        return new Binary(name, op, 0, dx, dy, false);
+    }
+
+    private static Binary predicate(String name, BinaryOp op) {
+        return new Binary(name, op, 0, null, null, false);
+    }
+
+    static final Binary ADD = linear("Add", BinaryOp.ADD, +1);
+    static final Binary SUB = linear("Sub", BinaryOp.SUB, -1);
+    static final Binary MUL = binary("Mul", BinaryOp.MUL, (x, y, result) -> y, (x, y, result) -> x);
+    static final Binary DIV = binary("Div", BinaryOp.DIV,
+            (x, y, result) -> y.reciprocal(),
+            (x, y, result) -> x.neg().div(y.mul(y)));
+    /** d/dx is 0 where y == 0 and d/dy is 0 where x == 0 and y >= 0, as PyTorch (no 0 * inf NaNs). */
+    static final Binary POW = new Binary("Pow", BinaryOp.POW, 0,
+            (x, y, result) -> Tensor.where(y.eq(0), Tensor.zerosLike(x), y.mul(x.pow(y.sub(1.0)))),
+            (x, y, result) -> {
+                Tensor zeroBase = x.eq(0).logicalAnd(y.ge(0));
+                Tensor safeX = Tensor.where(zeroBase, Tensor.onesLike(x), x);
+                return Tensor.where(zeroBase, Tensor.zerosLike(result), result.mul(safeX.log()));
+            }, true);
+    /** At ties the gradient is shared evenly, as PyTorch. */
+    static final Binary MAXIMUM = binary("Maximum", BinaryOp.MAXIMUM,
+            (x, y, result) -> x.gt(y).to(x.dtype).add(x.eq(y).to(x.dtype).mul(0.5)),
+            (x, y, result) -> x.lt(y).to(x.dtype).add(x.eq(y).to(x.dtype).mul(0.5)));
+    static final Binary MINIMUM = binary("Minimum", BinaryOp.MINIMUM,
+            (x, y, result) -> x.lt(y).to(x.dtype).add(x.eq(y).to(x.dtype).mul(0.5)),
+            (x, y, result) -> x.gt(y).to(x.dtype).add(x.eq(y).to(x.dtype).mul(0.5)));
+    static final Binary ATAN2 = binary("Atan2", BinaryOp.ATAN2,
+            (x, y, result) -> y.div(x.mul(x).add(y.mul(y))),
+            (x, y, result) -> x.neg().div(x.mul(x).add(y.mul(y))));
+    static final Binary EQ = predicate("Eq", BinaryOp.EQ);
+    static final Binary NE = predicate("Ne", BinaryOp.NE);
+    static final Binary LT = predicate("Lt", BinaryOp.LT);
+    static final Binary LE = predicate("Le", BinaryOp.LE);
+    static final Binary GT = predicate("Gt", BinaryOp.GT);
+    static final Binary GE = predicate("Ge", BinaryOp.GE);
+    static final Binary AND = predicate("LogicalAnd", BinaryOp.AND);
+    static final Binary OR = predicate("LogicalOr", BinaryOp.OR);
+
+    /**
+     * PyTorch's result type: the higher of bool &lt; int &lt; float categories wins; within a category a
+     * tensor with dims wins over a 0-d one (so a float64 0-d tensor does not upcast float32 data).
+     */
+    static DType resultType(Tensor x, Tensor y) {
+        boolean xDims = x.shape.length > 0;
+        boolean yDims = y.shape.length > 0;
+        if (xDims == yDims) {
+            return DType.promote(x.dtype, y.dtype);
+        }
+        DType dimensioned = xDims ? x.dtype : y.dtype;
+        DType zeroDim = xDims ? y.dtype : x.dtype;
+        return category(zeroDim) > category(dimensioned) ? zeroDim : dimensioned;
+    }
+
+    private static int category(DType t) {
+        return t == DType.BOOL ? 0 : t.isFloating() ? 2 : 1;
+    }
+
+    // =====================================================================================
+    // where(cond, x, y): the gradient goes to whichever side was chosen.
+
+    static final Primitive WHERE = declare("Where", true);
+
+    static Tensor where(Tensor cond, Tensor x, Tensor y) {
+        if (cond.dtype != DType.BOOL) {
+            throw new DTypeException("where: condition must be bool, got " + cond.dtype + " (shape "
+                    + Shapes.str(cond.shape) + ")");
+        }
+        DType common = resultType(x, y);
+        Tensor a = x.to(common);
+        Tensor b = y.to(common);
+        int[] shape = Shapes.broadcast("where", Shapes.broadcast("where", cond.shape, a.shape), b.shape);
+        Tensor result = Tensor.wrap(CpuKernels.where(cond.stridedAs(shape), a.stridedAs(shape), b.stridedAs(shape),
+                shape), shape);
+        if (!common.isFloating()) {
+            return result;
+        }
+        int[] xShape = a.shape;
+        int[] yShape = b.shape;
+        boolean needX = a.requiresGrad();
+        boolean needY = b.requiresGrad();
+        return record(WHERE, result, new Tensor[] {a, b}, new Tensor[] {cond},
+                (grad, saved) -> {
+                    Tensor c = saved[0];
+                    Tensor zero = Tensor.zerosLike(grad);
+                    return grads(needX ? sumToShape(where(c, grad, zero), xShape) : null,
+                            needY ? sumToShape(where(c, zero, grad), yShape) : null);
+                },
+                tangents -> where(cond, tangents[0] != null ? tangents[0] : Tensor.zerosLike(a),
+                        tangents[1] != null ? tangents[1] : Tensor.zerosLike(b)));
+    }
+
+    // =====================================================================================
+    // Reductions over the dims marked in a mask.
+
+    private static int[] keptShape(int[] shape, boolean[] mask, boolean keepDim) {
+        int[] out = new int[shape.length];
+        int j = 0;
+        for (int d = 0; d < shape.length; d++) {
+            if (!mask[d]) {
+                out[j++] = shape[d];
+            } else if (keepDim) {
+                out[j++] = 1;
+            }
+        }
+        return Arrays.copyOf(out, j);
+    }
+
+    private static Tensor reduce(ReduceOp op, Tensor x, boolean[] mask, boolean keepDim) {
+        Object data = CpuKernels.reduce(op, x.strided(), x.shape, mask);
+        return Tensor.wrap(data, keptShape(x.shape, mask, keepDim));
+    }
+
+    /** The gradient of a reduced output made broadcastable against the input again. */
+    private static Tensor unreduce(Tensor t, int[] inputShape, boolean[] mask) {
+        return t.reshape(keptShape(inputShape, mask, true));
+    }
+
+    static final Primitive SUM = declare("Sum", true);
+
+    /** sum over the masked dims. Linear: VJP broadcasts the gradient back, JVP sums the tangent. */
+    static Tensor sum(Tensor x, boolean[] mask, boolean keepDim) {
+        Tensor result = reduce(ReduceOp.SUM, x, mask, keepDim);
+        int[] xShape = x.shape;
+        return record(SUM, result, new Tensor[] {x}, NOTHING,
+                (grad, saved) -> grads(unreduce(grad, xShape, mask).expand(xShape)),
+                tangents -> sum(tangents[0], mask, keepDim));
+    }
+
+    static final Primitive AMAX = declare("Amax", true);
+    static final Primitive AMIN = declare("Amin", true);
+
+    /** max or min over the masked dims; the gradient is shared evenly among the elements that attain it. */
+    static Tensor extremum(Tensor x, boolean max, boolean[] mask, boolean keepDim) {
+        if (x.dtype == DType.BOOL) {
+            return extremum(x.to(DType.INT64), max, mask, keepDim).to(DType.BOOL);
+        }
+        Tensor result = reduce(max ? ReduceOp.MAX : ReduceOp.MIN, x, mask, keepDim);
+        int[] xShape = x.shape;
+        return record(max ? AMAX : AMIN, result, new Tensor[] {x}, new Tensor[] {x, result},
+                (grad, saved) -> grads(unreduce(grad, xShape, mask).mul(extremumShare(saved[0], saved[1], mask))),
+                tangents -> sum(tangents[0].mul(extremumShare(x, result, mask)), mask, keepDim));
+    }
+
+    /** 1/k at the k elements that equal the extremum of their group, 0 elsewhere. */
+    private static Tensor extremumShare(Tensor x, Tensor result, boolean[] mask) {
+        Tensor hits = x.eq(unreduce(result, x.shape, mask)).to(x.dtype);
+        return hits.div(sum(hits, mask, true));
+    }
+
+    static final Primitive PROD = declare("Prod", true);
+
+    /** product over the masked dims; correct gradients also where inputs are zero. */
+    static Tensor prod(Tensor x, boolean[] mask, boolean keepDim) {
+        Tensor result = reduce(ReduceOp.PROD, x, mask, keepDim);
+        if (!x.dtype.isFloating()) {
+            return result;
+        }
+        int[] xShape = x.shape;
+        return record(PROD, result, new Tensor[] {x}, new Tensor[] {x, result},
+                (grad, saved) -> grads(unreduce(grad, xShape, mask).mul(prodFactor(saved[0], saved[1], mask))),
+                tangents -> sum(tangents[0].mul(prodFactor(x, result, mask)), mask, keepDim));
+    }
+
+    /** d prod / d x_i = product of the other elements of x_i's group. */
+    private static Tensor prodFactor(Tensor x, Tensor result, boolean[] mask) {
+        Tensor isZero = x.eq(0);
+        Tensor safeX = Tensor.where(isZero, Tensor.onesLike(x), x);
+        Tensor zerosInGroup = sum(isZero.to(DType.INT64), mask, true);
+        Tensor othersIfZero = Tensor.where(zerosInGroup.eq(1), prod(safeX, mask, true), Tensor.scalar(0.0, x.dtype));
+        Tensor othersIfNonzero = unreduce(result, x.shape, mask).div(safeX);
+        return Tensor.where(isZero, othersIfZero.expand(x.shape), othersIfNonzero);
+    }
+
+    static final Primitive CUMSUM = declare("Cumsum", true);
+
+    /** Running sums along dim. VJP: reversed running sums of the gradient. */
+    static Tensor cumsum(Tensor x, int dim) {
+        Tensor c = x.shape.length == 0 ? x.reshape(1).contiguous() : x.contiguous();
+        int outer = 1;
+        int inner = 1;
+        for (int i = 0; i < dim; i++) {
+            outer *= c.shape[i];
+        }
+        for (int i = dim + 1; i < c.shape.length; i++) {
+            inner *= c.shape[i];
+        }
+        Object data = CpuKernels.cumsum(sliceFrom(c), outer, c.shape[dim], inner);
+        Tensor result = Tensor.wrap(data, x.shape);
+        boolean[] flipMask = new boolean[x.shape.length];
+        if (x.shape.length > 0) {
+            flipMask[dim] = true;
+        }
+        return record(CUMSUM, result, new Tensor[] {x}, NOTHING,
+                (grad, saved) -> grads(flip(cumsum(flip(grad, flipMask), dim), flipMask)),
+                tangents -> cumsum(tangents[0], dim));
+    }
+
+    /** The data of a contiguous tensor starting at index 0 (copied only if it starts later). */
+    private static Object sliceFrom(Tensor contiguous) {
+        return contiguous.offset == 0 ? contiguous.storage.data : contiguous.cloneData().storage.data;
+    }
+
+    // =====================================================================================
+    // Movement. Views share storage; their rules move the gradient back into the input's layout.
+
+    static final Primitive VIEW = declare("View", true);
+
+    /** The same elements in another shape; x must be viewable as {@code shape} (see Tensor.reshape). */
+    static Tensor reshape(Tensor x, int[] shape) {
+        int[] viewStrides = x.viewStrides(shape);
+        Tensor result = x.viewWith(shape, viewStrides, x.offset);
+        int[] xShape = x.shape;
+        return record(VIEW, result, new Tensor[] {x}, NOTHING,
+                (grad, saved) -> grads(grad.reshape(xShape)),
+                tangents -> tangents[0].reshape(shape));
+    }
+
+    static final Primitive PERMUTE = declare("Permute", true);
+
+    static Tensor permute(Tensor x, int[] dims) {
+        int rank = x.shape.length;
+        if (dims.length != rank) {
+            throw new IndexException("permute: " + Arrays.toString(dims) + " has " + dims.length
+                    + " dims but the tensor has rank " + rank + " (shape " + Shapes.str(x.shape) + ")");
+        }
+        int[] order = new int[rank];
+        int[] inverse = new int[rank];
+        boolean[] seen = new boolean[rank];
+        int[] shape = new int[rank];
+        int[] strides = new int[rank];
+        for (int i = 0; i < rank; i++) {
+            int d = Shapes.dim("permute", dims[i], rank);
+            if (seen[d]) {
+                throw new IndexException("permute: dims " + Arrays.toString(dims) + " repeat dimension " + d);
+            }
+            seen[d] = true;
+            order[i] = d;
+            inverse[d] = i;
+            shape[i] = x.shape[d];
+            strides[i] = x.strides[d];
+        }
+        Tensor result = x.viewWith(shape, strides, x.offset);
+        return record(PERMUTE, result, new Tensor[] {x}, NOTHING,
+                (grad, saved) -> grads(grad.permute(inverse)),
+                tangents -> tangents[0].permute(order));
+    }
+
+    static final Primitive EXPAND = declare("Expand", true);
+
+    /** x broadcast to a (validated) shape with zero strides. VJP sums over the broadcast dims. */
+    static Tensor expand(Tensor x, int[] shape) {
+        Tensor result = x.viewWith(shape, Shapes.broadcastStrides(x.shape, x.strides, shape), x.offset);
+        int[] xShape = x.shape;
+        return record(EXPAND, result, new Tensor[] {x}, NOTHING,
+                (grad, saved) -> grads(sumToShape(grad, xShape)),
+                tangents -> tangents[0].expand(shape));
+    }
+
+    static final Primitive SLICE = declare("Slice", true);
+
+    /** Elements start, start+step, ... before stop along dim (all already clamped). A view. */
+    static Tensor slice(Tensor x, int dim, int start, int stop, int step) {
+        int[] shape = x.shape.clone();
+        int[] strides = x.strides.clone();
+        shape[dim] = (stop - start + step - 1) / step;
+        strides[dim] = x.strides[dim] * step;
+        Tensor result = x.viewWith(shape, strides, x.offset + start * x.strides[dim]);
+        int[] xShape = x.shape;
+        return record(SLICE, result, new Tensor[] {x}, NOTHING,
+                (grad, saved) -> grads(sliceScatter(grad, xShape, dim, start, step)),
+                tangents -> tangents[0].slice(dim, start, stop, step));
+    }
+
+    static final Primitive SLICE_SCATTER = declare("SliceScatter", true);
+
+    /** Zeros of {@code shape} with {@code src} written at start, start+step, ... along dim (slice's adjoint). */
+    static Tensor sliceScatter(Tensor src, int[] shape, int dim, int start, int step) {
+        Tensor result = Tensor.zeros(src.dtype, shape);
+        int stop = start + (src.shape[dim] - 1) * step + 1;
+        Tensor region;
+        try (GradMode g = GradMode.noGrad()) {
+            region = result.slice(dim, start, stop, step);
+        }
+        CpuKernels.copy(src.strided(), region.strided(), src.shape);
+        return record(SLICE_SCATTER, result, new Tensor[] {src}, NOTHING,
+                (grad, saved) -> grads(grad.slice(dim, start, stop, step)),
+                tangents -> sliceScatter(tangents[0], shape, dim, start, step));
+    }
+
+    static final Primitive CLONE = declare("Clone", true);
+
+    /** A contiguous copy. The gradient passes through. */
+    static Tensor clone(Tensor x) {
+        Tensor result = x.cloneData();
+        return record(CLONE, result, new Tensor[] {x}, NOTHING,
+                (grad, saved) -> grads(grad),
+                tangents -> tangents[0].clone());
+    }
+
+    static final Primitive FLIP = declare("Flip", true);
+
+    /** The elements reversed along the masked dims. A copy; its own adjoint. */
+    static Tensor flip(Tensor x, boolean[] mask) {
+        int[] strides = x.strides.clone();
+        int offset = x.offset;
+        for (int d = 0; d < mask.length; d++) {
+            if (mask[d] && x.shape[d] > 0) {
+                offset += (x.shape[d] - 1) * strides[d];
+                strides[d] = -strides[d];
+            }
+        }
+        Object out = CpuKernels.allocate(x.dtype, x.numel());
+        CpuKernels.copy(new Strided(x.storage.data, offset, strides),
+                new Strided(out, 0, Shapes.contiguousStrides(x.shape)), x.shape);
+        Tensor result = Tensor.wrap(out, x.shape);
+        return record(FLIP, result, new Tensor[] {x}, NOTHING,
+                (grad, saved) -> grads(flip(grad, mask)),
+                tangents -> flip(tangents[0], mask));
+    }
+
+    static final Primitive CAT = declare("Cat", true);
+
+    /** The tensors joined along dim. VJP: the matching slice of the gradient for each input. */
+    static Tensor cat(Tensor[] tensors, int dim) {
+        if (tensors.length == 0) {
+            throw new ShapeException("cat: expects a non-empty list of tensors");
+        }
+        List<Tensor> parts = new ArrayList<>();
+        for (Tensor t : tensors) {
+            if (!(t.shape.length == 1 && t.shape[0] == 0 && tensors.length > 1)) { // PyTorch skips empty 1-d tensors
+                parts.add(t);
+            }
+        }
+        if (parts.isEmpty()) {
+            parts.add(tensors[0]);
+        }
+        Tensor first = parts.get(0);
+        int rank = first.shape.length;
+        if (rank == 0) {
+            throw new ShapeException("cat: zero-dimensional tensor (at position 0) cannot be concatenated");
+        }
+        int d = Shapes.dim("cat", dim, rank);
+        DType common = first.dtype;
+        int total = 0;
+        for (int i = 0; i < parts.size(); i++) {
+            Tensor t = parts.get(i);
+            if (t.shape.length != rank) {
+                throw new ShapeException("cat: tensors must have the same rank: shape " + Shapes.str(first.shape)
+                        + " at position 0 and " + Shapes.str(t.shape) + " at position " + i);
+            }
+            for (int k = 0; k < rank; k++) {
+                if (k != d && t.shape[k] != first.shape[k]) {
+                    throw new ShapeException("cat: sizes of tensors must match except in dimension " + d
+                            + ": expected size " + first.shape[k] + " but got size " + t.shape[k] + " in dimension "
+                            + k + " for the tensor at position " + i + " (shapes " + Shapes.str(first.shape) + " and "
+                            + Shapes.str(t.shape) + ")");
+                }
+            }
+            common = DType.promote(common, t.dtype);
+            total += t.shape[d];
+        }
+        int[] shape = first.shape.clone();
+        shape[d] = total;
+        Tensor result = Tensor.zeros(common, shape);
+        Tensor[] inputs = new Tensor[parts.size()];
+        int[] starts = new int[parts.size()];
+        int at = 0;
+        for (int i = 0; i < inputs.length; i++) {
+            inputs[i] = parts.get(i).to(common);
+            starts[i] = at;
+            int size = inputs[i].shape[d];
+            Tensor region;
+            try (GradMode g = GradMode.noGrad()) {
+                region = result.slice(d, at, at + size);
+            }
+            CpuKernels.copy(inputs[i].strided(), region.strided(), inputs[i].shape);
+            at += size;
+        }
+        if (!common.isFloating()) {
+            return result;
+        }
+        return record(CAT, result, inputs, NOTHING,
+                (grad, saved) -> {
+                    Tensor[] out = new Tensor[inputs.length];
+                    for (int i = 0; i < out.length; i++) {
+                        out[i] = grad.slice(d, starts[i], starts[i] + inputs[i].shape[d]);
+                    }
+                    return out;
+                },
+                tangents -> {
+                    Tensor[] parts2 = new Tensor[inputs.length];
+                    for (int i = 0; i < parts2.length; i++) {
+                        parts2[i] = tangents[i] != null ? tangents[i] : Tensor.zerosLike(inputs[i]);
+                    }
+                    return cat(parts2, d);
+                });
+    }
+
+    static final Primitive INDEX_SELECT = declare("IndexSelect", true);
+
+    /** The entries {@code index} (validated, non-negative) along dim. VJP: scatter-add into zeros. */
+    static Tensor indexSelect(Tensor x, int dim, long[] index) {
+        Tensor c = x.contiguous();
+        int outer = 1;
+        int inner = 1;
+        for (int i = 0; i < dim; i++) {
+            outer *= c.shape[i];
+        }
+        for (int i = dim + 1; i < c.shape.length; i++) {
+            inner *= c.shape[i];
+        }
+        int[] shape = c.shape.clone();
+        shape[dim] = index.length;
+        Tensor result = Tensor.wrap(CpuKernels.indexSelect(sliceFrom(c), outer, c.shape[dim], inner, index), shape);
+        int[] xShape = x.shape;
+        return record(INDEX_SELECT, result, new Tensor[] {x}, NOTHING,
+                (grad, saved) -> grads(indexScatter(grad, xShape, dim, index)),
+                tangents -> indexSelect(tangents[0], dim, index));
+    }
+
+    static final Primitive INDEX_SCATTER = declare("IndexScatter", true);
+
+    /** Zeros of {@code shape} with src's entries added at {@code index} along dim (indexSelect's adjoint). */
+    static Tensor indexScatter(Tensor src, int[] shape, int dim, long[] index) {
+        Tensor c = src.contiguous();
+        Object out = CpuKernels.allocate(src.dtype, Shapes.numel(shape));
+        int outer = 1;
+        int inner = 1;
+        for (int i = 0; i < dim; i++) {
+            outer *= shape[i];
+        }
+        for (int i = dim + 1; i < shape.length; i++) {
+            inner *= shape[i];
+        }
+        CpuKernels.indexAdd(out, outer, shape[dim], inner, index, sliceFrom(c));
+        Tensor result = Tensor.wrap(out, shape);
+        return record(INDEX_SCATTER, result, new Tensor[] {src}, NOTHING,
+                (grad, saved) -> grads(indexSelect(grad, dim, index)),
+                tangents -> indexScatter(tangents[0], shape, dim, index));
+    }
+
+    // =====================================================================================
+    // Matrix product of (batched) matrices; 1-d operands are handled by Tensor.matmul.
+
+    static final Primitive MATMUL = declare("Matmul", true);
+
+    static Tensor matmul(Tensor a, Tensor b, String aShapeText, String bShapeText) {
+        int m = a.shape[a.shape.length - 2];
+        int k = a.shape[a.shape.length - 1];
+        int k2 = b.shape[b.shape.length - 2];
+        int n = b.shape[b.shape.length - 1];
+        if (k != k2) {
+            throw new ShapeException("matmul: shapes " + aShapeText + " and " + bShapeText + " cannot be multiplied ("
+                    + k + " != " + k2 + ")");
+        }
+        if (a.dtype == DType.BOOL || b.dtype == DType.BOOL) {
+            throw new DTypeException("matmul: bool tensors are not supported (dtypes " + a.dtype + " and " + b.dtype + ")");
+        }
+        DType common = DType.promote(a.dtype, b.dtype);
+        Tensor x = a.to(common);
+        Tensor y = b.to(common);
+        int[] aBatch = Arrays.copyOf(a.shape, a.shape.length - 2);
+        int[] bBatch = Arrays.copyOf(b.shape, b.shape.length - 2);
+        int[] batch;
+        try {
+            batch = Shapes.broadcast("matmul", aBatch, bBatch);
+        } catch (ShapeException e) {
+            throw new ShapeException("matmul: batch dimensions of shapes " + aShapeText + " and " + bShapeText
+                    + " cannot be broadcast");
+        }
+        int batchCount = Shapes.numel(batch);
+        Tensor xc = batchOperand(x, aBatch, batch, m, k);
+        Tensor yc = batchOperand(y, bBatch, batch, k, n);
+        Object data = CpuKernels.matmul(xc.storage.data, xc.offset, Shapes.numel(aBatch) == 1 ? 0 : m * k,
+                yc.storage.data, yc.offset, Shapes.numel(bBatch) == 1 ? 0 : k * n, batchCount, m, k, n);
+        Tensor result = Tensor.wrap(data, Shapes.concat(batch, new int[] {m, n}));
+        if (!common.isFloating()) {
+            return result;
+        }
+        int[] xShape = x.shape;
+        int[] yShape = y.shape;
+        boolean needX = x.requiresGrad();
+        boolean needY = y.requiresGrad();
+        return record(MATMUL, result, new Tensor[] {x, y}, new Tensor[] {x, y},
+                (grad, saved) -> grads(
+                        needX ? sumToShape(grad.matmul(saved[1].mT()), xShape) : null,
+                        needY ? sumToShape(saved[0].mT().matmul(grad), yShape) : null),
+                tangents -> plus(tangents[0] == null ? null : tangents[0].matmul(y),
+                        tangents[1] == null ? null : x.matmul(tangents[1])));
+    }
+
+    /** A contiguous operand whose matrices sit at a fixed batch stride (broadcasting copies only if needed). */
+    private static Tensor batchOperand(Tensor t, int[] ownBatch, int[] batch, int rows, int cols) {
+        if (Shapes.numel(ownBatch) == 1 || Arrays.equals(ownBatch, batch)) {
+            return t.isContiguous() ? t : t.cloneData();
+        }
+        return t.detach().expand(Shapes.concat(batch, new int[] {rows, cols})).cloneData();
+    }
+
+    // =====================================================================================
+    // dtype conversion: differentiable between floating types.
+
+    static final Primitive CAST = declare("Cast", true);
+
+    static Tensor cast(Tensor x, DType target) {
+        Object out = CpuKernels.allocate(target, x.numel());
+        CpuKernels.copy(x.strided(), new Strided(out, 0, Shapes.contiguousStrides(x.shape)), x.shape);
+        Tensor result = Tensor.wrap(out, x.shape);
+        if (!target.isFloating() || !x.dtype.isFloating()) {
+            return result;
+        }
+        DType source = x.dtype;
+        return record(CAST, result, new Tensor[] {x}, NOTHING,
+                (grad, saved) -> grads(grad.to(source)),
+                tangents -> tangents[0].to(target));
+    }
+
+    // =====================================================================================
+    // A view read from its base's storage, and its adjoint. Used when an in-place op on a view
+    // rewrites the base's history (CopySlices) and to derive the view's history afresh.
+
+    static final Primitive AS_STRIDED = declare("AsStrided", true);
+
+    /** The view's elements taken from a tensor laid out like the base. */
+    static Tensor viewOfBase(Tensor baseLike, ViewGeometry geometry) {
+        Tensor result;
+        if (geometry.baseIsPlain()) {
+            Tensor c = baseLike.contiguous();
+            result = c.viewWith(geometry.viewShape(), geometry.viewStrides(), c.offset + geometry.viewOffset());
+        } else {
+            Object storage = CpuKernels.allocate(baseLike.dtype, geometry.storageSize());
+            CpuKernels.copy(baseLike.strided(), new Strided(storage, geometry.baseOffset(), geometry.baseStrides()),
+                    baseLike.shape);
+            result = Tensor.wrap(storage, new int[] {geometry.storageSize()})
+                    .viewWith(geometry.viewShape(), geometry.viewStrides(), geometry.viewOffset());
+        }
+        return record(AS_STRIDED, result, new Tensor[] {baseLike}, NOTHING,
+                (grad, saved) -> grads(scatterIntoBase(grad, geometry)),
+                tangents -> viewOfBase(tangents[0], geometry));
+    }
+
+    static final Primitive AS_STRIDED_SCATTER = declare("AsStridedScatter", true);
+
+    /** Zeros laid out like the base with the view's values added at the view's positions. */
+    static Tensor scatterIntoBase(Tensor viewLike, ViewGeometry geometry) {
+        Object storage = CpuKernels.allocate(viewLike.dtype, geometry.storageSize());
+        CpuKernels.accumulate(viewLike.strided(),
+                new Strided(storage, geometry.viewOffset(), geometry.viewStrides()), geometry.viewShape());
+        Object out = CpuKernels.allocate(viewLike.dtype, Shapes.numel(geometry.baseShape()));
+        CpuKernels.copy(new Strided(storage, geometry.baseOffset(), geometry.baseStrides()),
+                new Strided(out, 0, Shapes.contiguousStrides(geometry.baseShape())), geometry.baseShape());
+        Tensor result = Tensor.wrap(out, geometry.baseShape());
+        return record(AS_STRIDED_SCATTER, result, new Tensor[] {viewLike}, NOTHING,
+                (grad, saved) -> grads(viewOfBase(grad, geometry)),
+                tangents -> scatterIntoBase(tangents[0], geometry));
+    }
+
+    /** The history of a view derived from its base's current history (after the base was rewritten). */
+    static Node viewFromBase(Tensor base, Tensor view) {
+        Node baseNode = base.gradNode();
+        if (baseNode == null) {
+            return null;
+        }
+        ViewGeometry geometry = ViewGeometry.of(base, view);
+        return new PrimitiveNode(AS_STRIDED.nodeName(), new Node[] {baseNode},
+                (grad, saved) -> grads(scatterIntoBase(grad, geometry)), new SavedTensor[0]);
+    }
+}

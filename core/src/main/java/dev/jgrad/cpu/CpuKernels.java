@@ -1,0 +1,508 @@
+package dev.jgrad.cpu;
+
+import dev.jgrad.DType;
+
+/**
+ * The CPU kernels: plain loops over Java arrays, correct for any strides (including the zero strides of
+ * broadcasting), with rows merged so contiguous data runs as one tight loop. Results are fresh contiguous
+ * arrays unless the method says it writes into an operand. float32 arithmetic is done in double and rounded
+ * once, which gives the IEEE float32 result for + - * / and sqrt.
+ */
+public final class CpuKernels {
+    private CpuKernels() {
+    }
+
+    public static Object allocate(DType dtype, int n) {
+        return switch (dtype) {
+            case FLOAT32 -> new float[n];
+            case FLOAT64 -> new double[n];
+            case INT64 -> new long[n];
+            case BOOL -> new boolean[n];
+        };
+    }
+
+    public static DType dtypeOf(Object data) {
+        return switch (data) {
+            case float[] a -> DType.FLOAT32;
+            case double[] a -> DType.FLOAT64;
+            case long[] a -> DType.INT64;
+            case boolean[] a -> DType.BOOL;
+            default -> throw new IllegalArgumentException("not a tensor array: " + data.getClass());
+        };
+    }
+
+    /** Reads one element as a double (slow path: conversions and printing). */
+    public static double read(Object data, int i) {
+        return switch (data) {
+            case float[] a -> a[i];
+            case double[] a -> a[i];
+            case long[] a -> a[i];
+            case boolean[] a -> a[i] ? 1.0 : 0.0;
+            default -> throw new IllegalArgumentException(data.getClass().toString());
+        };
+    }
+
+    /** Reads one element as a long (exact for INT64 and BOOL; floats truncate toward zero). */
+    public static long readLong(Object data, int i) {
+        return switch (data) {
+            case long[] a -> a[i];
+            case boolean[] a -> a[i] ? 1L : 0L;
+            default -> (long) read(data, i);
+        };
+    }
+
+    /** Writes one element, converting as PyTorch casts: float to int truncates, nonzero to bool is true. */
+    public static void write(Object data, int i, double value) {
+        switch (data) {
+            case float[] a -> a[i] = (float) value;
+            case double[] a -> a[i] = value;
+            case long[] a -> a[i] = (long) value;
+            case boolean[] a -> a[i] = value != 0;
+            default -> throw new IllegalArgumentException(data.getClass().toString());
+        }
+    }
+
+    private static void writeLong(Object data, int i, long value) {
+        switch (data) {
+            case long[] a -> a[i] = value;
+            case boolean[] a -> a[i] = value != 0;
+            default -> write(data, i, value);
+        }
+    }
+
+    /** dst[i] = src[i] over {@code shape}, converting dtypes when the arrays differ. Modifies dst only. */
+    public static void copy(Strided src, Strided dst, int[] shape) {
+        Object s = src.data();
+        Object d = dst.data();
+        int[][] strides = {dst.strides(), src.strides()};
+        int[] offsets = {dst.offset(), src.offset()};
+        if (s.getClass() == d.getClass()) {
+            Rows.forEach(shape, strides, offsets, (n, o, st) -> {
+                if (st[0] == 1 && st[1] == 1) {
+                    System.arraycopy(s, o[1], d, o[0], n);
+                    return;
+                }
+                switch (d) {
+                    case float[] out -> {
+                        float[] in = (float[]) s;
+                        for (int i = 0, a = o[0], b = o[1]; i < n; i++, a += st[0], b += st[1]) {
+                            out[a] = in[b];
+                        }
+                    }
+                    case double[] out -> {
+                        double[] in = (double[]) s;
+                        for (int i = 0, a = o[0], b = o[1]; i < n; i++, a += st[0], b += st[1]) {
+                            out[a] = in[b];
+                        }
+                    }
+                    case long[] out -> {
+                        long[] in = (long[]) s;
+                        for (int i = 0, a = o[0], b = o[1]; i < n; i++, a += st[0], b += st[1]) {
+                            out[a] = in[b];
+                        }
+                    }
+                    case boolean[] out -> {
+                        boolean[] in = (boolean[]) s;
+                        for (int i = 0, a = o[0], b = o[1]; i < n; i++, a += st[0], b += st[1]) {
+                            out[a] = in[b];
+                        }
+                    }
+                    default -> throw new IllegalArgumentException(d.getClass().toString());
+                }
+            });
+            return;
+        }
+        boolean integral = !(s instanceof float[] || s instanceof double[]);
+        Rows.forEach(shape, strides, offsets, (n, o, st) -> {
+            for (int i = 0, a = o[0], b = o[1]; i < n; i++, a += st[0], b += st[1]) {
+                if (integral) {
+                    writeLong(d, a, readLong(s, b));
+                } else {
+                    write(d, a, read(s, b));
+                }
+            }
+        });
+    }
+
+    /** dst[i] = value over {@code shape}. Modifies dst only. */
+    public static void fill(Strided dst, int[] shape, double value) {
+        Object d = dst.data();
+        Rows.forEach(shape, new int[][] {dst.strides()}, new int[] {dst.offset()}, (n, o, st) -> {
+            for (int i = 0, a = o[0]; i < n; i++, a += st[0]) {
+                write(d, a, value);
+            }
+        });
+    }
+
+    /** out = op(x), a fresh contiguous array of x's array type. */
+    public static Object unary(UnaryOp op, Strided x, int[] shape) {
+        int count = numel(shape);
+        Object in = x.data();
+        Object result = allocate(dtypeOf(in), count);
+        int[][] strides = {contiguous(shape), x.strides()};
+        int[] offsets = {0, x.offset()};
+        switch (in) {
+            case float[] a -> {
+                float[] out = (float[]) result;
+                Rows.forEach(shape, strides, offsets, (n, o, st) -> {
+                    for (int i = 0, p = o[0], q = o[1]; i < n; i++, p += st[0], q += st[1]) {
+                        out[p] = (float) op.apply(a[q]);
+                    }
+                });
+            }
+            case double[] a -> {
+                double[] out = (double[]) result;
+                Rows.forEach(shape, strides, offsets, (n, o, st) -> {
+                    for (int i = 0, p = o[0], q = o[1]; i < n; i++, p += st[0], q += st[1]) {
+                        out[p] = op.apply(a[q]);
+                    }
+                });
+            }
+            case long[] a -> {
+                long[] out = (long[]) result;
+                Rows.forEach(shape, strides, offsets, (n, o, st) -> {
+                    for (int i = 0, p = o[0], q = o[1]; i < n; i++, p += st[0], q += st[1]) {
+                        out[p] = op.applyLong(a[q]);
+                    }
+                });
+            }
+            case boolean[] a -> {
+                boolean[] out = (boolean[]) result;
+                Rows.forEach(shape, strides, offsets, (n, o, st) -> {
+                    for (int i = 0, p = o[0], q = o[1]; i < n; i++, p += st[0], q += st[1]) {
+                        out[p] = !a[q]; // the only unary op on bool is logical not
+                    }
+                });
+            }
+            default -> throw new IllegalArgumentException(in.getClass().toString());
+        }
+        return result;
+    }
+
+    /**
+     * out = op(x, y) over {@code shape}; x and y hold the same array type (broadcast dims have stride 0).
+     * Arithmetic keeps that type; comparisons and logical ops give boolean[].
+     */
+    public static Object binary(BinaryOp op, Strided x, Strided y, int[] shape) {
+        int count = numel(shape);
+        Object a = x.data();
+        Object b = y.data();
+        boolean predicate = op.isComparison() || op.isLogical();
+        Object result = predicate ? new boolean[count] : allocate(dtypeOf(a), count);
+        int[][] strides = {contiguous(shape), x.strides(), y.strides()};
+        int[] offsets = {0, x.offset(), y.offset()};
+        if (predicate) {
+            boolean[] out = (boolean[]) result;
+            boolean integral = a instanceof long[] || a instanceof boolean[];
+            Rows.forEach(shape, strides, offsets, (n, o, st) -> {
+                for (int i = 0, p = o[0], q = o[1], r = o[2]; i < n; i++, p += st[0], q += st[1], r += st[2]) {
+                    out[p] = integral ? op.testLong(readLong(a, q), readLong(b, r)) : op.test(read(a, q), read(b, r));
+                }
+            });
+            return result;
+        }
+        switch (a) {
+            case float[] fa -> {
+                float[] fb = (float[]) b;
+                float[] out = (float[]) result;
+                Rows.forEach(shape, strides, offsets, (n, o, st) -> {
+                    for (int i = 0, p = o[0], q = o[1], r = o[2]; i < n; i++, p += st[0], q += st[1], r += st[2]) {
+                        out[p] = (float) op.apply(fa[q], fb[r]);
+                    }
+                });
+            }
+            case double[] da -> {
+                double[] db = (double[]) b;
+                double[] out = (double[]) result;
+                Rows.forEach(shape, strides, offsets, (n, o, st) -> {
+                    for (int i = 0, p = o[0], q = o[1], r = o[2]; i < n; i++, p += st[0], q += st[1], r += st[2]) {
+                        out[p] = op.apply(da[q], db[r]);
+                    }
+                });
+            }
+            case long[] la -> {
+                long[] lb = (long[]) b;
+                long[] out = (long[]) result;
+                Rows.forEach(shape, strides, offsets, (n, o, st) -> {
+                    for (int i = 0, p = o[0], q = o[1], r = o[2]; i < n; i++, p += st[0], q += st[1], r += st[2]) {
+                        out[p] = op.applyLong(la[q], lb[r]);
+                    }
+                });
+            }
+            default -> throw new IllegalArgumentException(op + " on " + a.getClass());
+        }
+        return result;
+    }
+
+    /** out = cond ? x : y over {@code shape}; x and y hold the same array type. */
+    public static Object where(Strided cond, Strided x, Strided y, int[] shape) {
+        int count = numel(shape);
+        boolean[] c = (boolean[]) cond.data();
+        Object a = x.data();
+        Object b = y.data();
+        Object result = allocate(dtypeOf(a), count);
+        int[][] strides = {contiguous(shape), cond.strides(), x.strides(), y.strides()};
+        int[] offsets = {0, cond.offset(), x.offset(), y.offset()};
+        Rows.forEach(shape, strides, offsets, (n, o, st) -> {
+            for (int i = 0, p = o[0], q = o[1], r = o[2], s = o[3]; i < n;
+                    i++, p += st[0], q += st[1], r += st[2], s += st[3]) {
+                if (c[q]) {
+                    System.arraycopy(a, r, result, p, 1);
+                } else {
+                    System.arraycopy(b, s, result, p, 1);
+                }
+            }
+        });
+        return result;
+    }
+
+    /**
+     * Reduces the dims where {@code reduced} is true; the result is contiguous over the kept dims (in order).
+     * Floating data accumulates in double; INT64 in long. x must be float, double or long.
+     */
+    public static Object reduce(ReduceOp op, Strided x, int[] shape, boolean[] reduced) {
+        int rank = shape.length;
+        int[] outStrides = new int[rank];
+        int keptCount = 1;
+        for (int d = rank - 1; d >= 0; d--) {
+            if (!reduced[d]) {
+                outStrides[d] = keptCount;
+                keptCount *= shape[d];
+            }
+        }
+        int[][] strides = {outStrides, x.strides()};
+        int[] offsets = {0, x.offset()};
+        Object in = x.data();
+        if (in instanceof long[] la) {
+            long[] acc = new long[keptCount];
+            java.util.Arrays.fill(acc, op.identityLong());
+            Rows.forEach(shape, strides, offsets, (n, o, st) -> {
+                for (int i = 0, p = o[0], q = o[1]; i < n; i++, p += st[0], q += st[1]) {
+                    acc[p] = op.combineLong(acc[p], la[q]);
+                }
+            });
+            return acc;
+        }
+        double[] acc = new double[keptCount];
+        java.util.Arrays.fill(acc, op.identity());
+        switch (in) {
+            case float[] fa -> Rows.forEach(shape, strides, offsets, (n, o, st) -> {
+                for (int i = 0, p = o[0], q = o[1]; i < n; i++, p += st[0], q += st[1]) {
+                    acc[p] = op.combine(acc[p], fa[q]);
+                }
+            });
+            case double[] da -> Rows.forEach(shape, strides, offsets, (n, o, st) -> {
+                for (int i = 0, p = o[0], q = o[1]; i < n; i++, p += st[0], q += st[1]) {
+                    acc[p] = op.combine(acc[p], da[q]);
+                }
+            });
+            default -> throw new IllegalArgumentException(op + " on " + in.getClass());
+        }
+        if (in instanceof float[]) {
+            float[] out = new float[keptCount];
+            for (int i = 0; i < keptCount; i++) {
+                out[i] = (float) acc[i];
+            }
+            return out;
+        }
+        return acc;
+    }
+
+    /**
+     * Index of the largest (or smallest) element along {@code dim} of a contiguous [outer, size, inner] block;
+     * the first one wins ties; NaN counts as largest and smallest, as in PyTorch.
+     */
+    public static long[] argReduce(boolean max, Object data, int offset, int outer, int size, int inner) {
+        long[] out = new long[outer * inner];
+        for (int o = 0; o < outer; o++) {
+            for (int in = 0; in < inner; in++) {
+                int base = offset + o * size * inner + in;
+                int best = 0;
+                double bestValue = read(data, base);
+                for (int i = 1; i < size && bestValue == bestValue; i++) {
+                    double v = read(data, base + i * inner);
+                    if (v != v || (max ? v > bestValue : v < bestValue)) {
+                        best = i;
+                        bestValue = v;
+                    }
+                }
+                out[o * inner + in] = best;
+            }
+        }
+        return out;
+    }
+
+    /** Running sum along the middle axis of a contiguous [outer, size, inner] block of float, double or long. */
+    public static Object cumsum(Object data, int outer, int size, int inner) {
+        Object out = allocate(dtypeOf(data), outer * size * inner);
+        for (int o = 0; o < outer; o++) {
+            for (int in = 0; in < inner; in++) {
+                int base = o * size * inner + in;
+                switch (data) {
+                    case float[] a -> {
+                        double acc = 0;
+                        for (int i = 0; i < size; i++) {
+                            acc += a[base + i * inner];
+                            ((float[]) out)[base + i * inner] = (float) acc;
+                        }
+                    }
+                    case double[] a -> {
+                        double acc = 0;
+                        for (int i = 0; i < size; i++) {
+                            acc += a[base + i * inner];
+                            ((double[]) out)[base + i * inner] = acc;
+                        }
+                    }
+                    case long[] a -> {
+                        long acc = 0;
+                        for (int i = 0; i < size; i++) {
+                            acc += a[base + i * inner];
+                            ((long[]) out)[base + i * inner] = acc;
+                        }
+                    }
+                    default -> throw new IllegalArgumentException("cumsum on " + data.getClass());
+                }
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Batched matrix product of contiguous blocks: c[b] = a[b] (m x k) @ b[b] (k x n), with batch strides
+     * {@code batchA}/{@code batchB} (0 broadcasts one matrix over the batch). Returns a contiguous [batch, m, n].
+     */
+    public static Object matmul(Object a, int offA, int batchA, Object b, int offB, int batchB, int batch, int m, int k, int n) {
+        switch (a) {
+            case float[] fa -> {
+                float[] fb = (float[]) b;
+                float[] c = new float[batch * m * n];
+                for (int t = 0; t < batch; t++) {
+                    int ao = offA + t * batchA, bo = offB + t * batchB, co = t * m * n;
+                    for (int i = 0; i < m; i++) {
+                        int crow = co + i * n;
+                        for (int p = 0; p < k; p++) {
+                            float aip = fa[ao + i * k + p];
+                            int brow = bo + p * n;
+                            for (int j = 0; j < n; j++) {
+                                c[crow + j] += aip * fb[brow + j];
+                            }
+                        }
+                    }
+                }
+                return c;
+            }
+            case double[] da -> {
+                double[] db = (double[]) b;
+                double[] c = new double[batch * m * n];
+                for (int t = 0; t < batch; t++) {
+                    int ao = offA + t * batchA, bo = offB + t * batchB, co = t * m * n;
+                    for (int i = 0; i < m; i++) {
+                        int crow = co + i * n;
+                        for (int p = 0; p < k; p++) {
+                            double aip = da[ao + i * k + p];
+                            int brow = bo + p * n;
+                            for (int j = 0; j < n; j++) {
+                                c[crow + j] += aip * db[brow + j];
+                            }
+                        }
+                    }
+                }
+                return c;
+            }
+            case long[] la -> {
+                long[] lb = (long[]) b;
+                long[] c = new long[batch * m * n];
+                for (int t = 0; t < batch; t++) {
+                    int ao = offA + t * batchA, bo = offB + t * batchB, co = t * m * n;
+                    for (int i = 0; i < m; i++) {
+                        for (int p = 0; p < k; p++) {
+                            long aip = la[ao + i * k + p];
+                            for (int j = 0; j < n; j++) {
+                                c[co + i * n + j] += aip * lb[bo + p * n + j];
+                            }
+                        }
+                    }
+                }
+                return c;
+            }
+            default -> throw new IllegalArgumentException("matmul on " + a.getClass());
+        }
+    }
+
+    /** dst[i] += src[i] over {@code shape}, element by element, so a dst that overlaps itself accumulates. Modifies dst. */
+    public static void accumulate(Strided src, Strided dst, int[] shape) {
+        Object s = src.data();
+        Object d = dst.data();
+        Rows.forEach(shape, new int[][] {dst.strides(), src.strides()}, new int[] {dst.offset(), src.offset()}, (n, o, st) -> {
+            for (int i = 0, a = o[0], b = o[1]; i < n; i++, a += st[0], b += st[1]) {
+                switch (d) {
+                    case float[] out -> out[a] += ((float[]) s)[b];
+                    case double[] out -> out[a] += ((double[]) s)[b];
+                    case long[] out -> out[a] += ((long[]) s)[b];
+                    default -> throw new IllegalArgumentException("accumulate into " + d.getClass());
+                }
+            }
+        });
+    }
+
+    /** out[o, j, :] = x[o, index[j], :] for a contiguous [outer, size, inner] x; any array type. */
+    public static Object indexSelect(Object x, int outer, int size, int inner, long[] index) {
+        Object out = allocate(dtypeOf(x), outer * index.length * inner);
+        for (int o = 0; o < outer; o++) {
+            for (int j = 0; j < index.length; j++) {
+                System.arraycopy(x, (o * size + (int) index[j]) * inner, out, (o * index.length + j) * inner, inner);
+            }
+        }
+        return out;
+    }
+
+    /** dst[o, index[j], :] += src[o, j, :] for contiguous blocks; repeated indices accumulate. Modifies dst. */
+    public static void indexAdd(Object dst, int outer, int size, int inner, long[] index, Object src) {
+        int count = index.length;
+        for (int o = 0; o < outer; o++) {
+            for (int j = 0; j < count; j++) {
+                int d = (o * size + (int) index[j]) * inner;
+                int s = (o * count + j) * inner;
+                switch (dst) {
+                    case float[] a -> {
+                        float[] b = (float[]) src;
+                        for (int i = 0; i < inner; i++) {
+                            a[d + i] += b[s + i];
+                        }
+                    }
+                    case double[] a -> {
+                        double[] b = (double[]) src;
+                        for (int i = 0; i < inner; i++) {
+                            a[d + i] += b[s + i];
+                        }
+                    }
+                    case long[] a -> {
+                        long[] b = (long[]) src;
+                        for (int i = 0; i < inner; i++) {
+                            a[d + i] += b[s + i];
+                        }
+                    }
+                    default -> throw new IllegalArgumentException("indexAdd on " + dst.getClass());
+                }
+            }
+        }
+    }
+
+    static int numel(int[] shape) {
+        int n = 1;
+        for (int s : shape) {
+            n *= s;
+        }
+        return n;
+    }
+
+    static int[] contiguous(int[] shape) {
+        int[] strides = new int[shape.length];
+        int s = 1;
+        for (int d = shape.length - 1; d >= 0; d--) {
+            strides[d] = s;
+            s *= shape[d];
+        }
+        return strides;
+    }
+}
