@@ -10,19 +10,19 @@ final class PrimitiveNode extends Node {
 
     private final Vjp vjp;
     private SavedTensor[] saved;
-    private final boolean savedAnything;
+    private boolean savedAnything;
     private boolean released;
 
     PrimitiveNode(String name, Node[] next, Vjp vjp, SavedTensor[] saved) {
         super(name, next);
         this.vjp = vjp;
-        this.saved = saved;
-        this.savedAnything = saved.length > 0;
+        setSaved(saved);
     }
 
     /** Saved tensors are filled in after construction because a rule may save the node's own output. */
     void setSaved(SavedTensor[] saved) {
         this.saved = saved;
+        this.savedAnything = saved.length > 0;
     }
 
     @Override

@@ -36,6 +36,9 @@ final class Primitives {
 
     private static final Tensor[] NOTHING = new Tensor[0];
 
+    /** True on a thread while a JVP rule runs. */
+    private static final ThreadLocal<boolean[]> COMPUTING_TANGENT = ThreadLocal.withInitial(() -> new boolean[1]);
+
     /** Forward mode: the output tangent from the input tangents (null where an input has none). */
     @FunctionalInterface
     interface Jvp {
@@ -56,12 +59,19 @@ final class Primitives {
                 grad |= t.requiresGrad();
             }
         }
-        if (forward) {
+        if (forward && !COMPUTING_TANGENT.get()[0]) {
             Tensor[] tangents = new Tensor[inputs.length];
             for (int i = 0; i < inputs.length; i++) {
                 tangents[i] = inputs[i] == null ? null : inputs[i].tangent;
             }
-            result.tangent = jvp.apply(tangents);
+            // the rule's own ops see the primal values as constants: their tangents are not pushed again
+            boolean[] flag = COMPUTING_TANGENT.get();
+            flag[0] = true;
+            try {
+                result.tangent = jvp.apply(tangents);
+            } finally {
+                flag[0] = false;
+            }
         }
         if (grad && GradMode.isEnabled()) {
             Node[] next = new Node[inputs.length];
