@@ -1,0 +1,162 @@
+package dev.jgrad.cpu;
+
+/**
+ * Batched matrix products of the CPU backend: c[t] = a[t] @ b[t] for t < batch. Each operand is read through a
+ * batch stride (0 broadcasts one matrix over the batch), a row stride and a column stride, so transposed and
+ * broadcast views need no copy; c is a fresh row-major [batch, m, n] array.
+ * <p>float32 and float64 use the packed Vector API kernels (GemmF32, GemmF64), split over {@link CpuPool} above a
+ * grain size; int64, tiny products and JVMs without {@code --add-modules jdk.incubator.vector} use the scalar
+ * loops (ScalarGemm*), which are also the test oracle.
+ */
+public final class Gemm {
+    private Gemm() {
+    }
+
+    private static final System.Logger LOG = System.getLogger("dev.jgrad");
+
+    /** m * n * k below which a product stays on the calling thread: handing out tasks costs more than it saves. */
+    static final long PARALLEL_MIN_WORK = 64L * 64 * 64;
+    /** m * n * k below which the plain loop beats packing the operands (measured on Zen 3). */
+    static final long PACKED_MIN_WORK = 16L * 16 * 16;
+
+    /** How a float product is computed; tests pick one explicitly. */
+    enum Kernel {
+        /** The plain i-p-j loops. */
+        SCALAR,
+        /** The packed, cache-blocked Vector API kernels. */
+        PACKED
+    }
+
+    /** True when jdk.incubator.vector is in the boot layer (the JVM was started with --add-modules). */
+    static final boolean VECTOR_API = vectorApiPresent();
+
+    /** c[t] = a[t] @ b[t] (m x k times k x n) for t < batch, a(i, p) = a[offA + t*batchA + i*rsA + p*csA]; returns c. */
+    public static float[] matmul(float[] a, int offA, int batchA, int rsA, int csA,
+            float[] b, int offB, int batchB, int rsB, int csB, int batch, int m, int k, int n) {
+        float[] c = new float[Math.multiplyExact(batch, Math.multiplyExact(m, n))];
+        long work = (long) m * n * k;
+        multiply(a, offA, batchA, rsA, csA, b, offB, batchB, rsB, csB, c, batch, m, k, n,
+                kernelFor(work), work * batch < PARALLEL_MIN_WORK ? 1 : CpuPool.threads());
+        return c;
+    }
+
+    /** c[t] = a[t] @ b[t] (m x k times k x n) for t < batch, a(i, p) = a[offA + t*batchA + i*rsA + p*csA]; returns c. */
+    public static double[] matmul(double[] a, int offA, int batchA, int rsA, int csA,
+            double[] b, int offB, int batchB, int rsB, int csB, int batch, int m, int k, int n) {
+        double[] c = new double[Math.multiplyExact(batch, Math.multiplyExact(m, n))];
+        long work = (long) m * n * k;
+        multiply(a, offA, batchA, rsA, csA, b, offB, batchB, rsB, csB, c, batch, m, k, n,
+                kernelFor(work), work * batch < PARALLEL_MIN_WORK ? 1 : CpuPool.threads());
+        return c;
+    }
+
+    /** c[t] = a[t] @ b[t] (m x k times k x n) for t < batch in wrapping int64 arithmetic; returns c. */
+    public static long[] matmul(long[] a, int offA, int batchA, int rsA, int csA,
+            long[] b, int offB, int batchB, int rsB, int csB, int batch, int m, int k, int n) {
+        long[] c = new long[Math.multiplyExact(batch, Math.multiplyExact(m, n))];
+        for (int t = 0; t < batch; t++) {
+            ScalarGemmI64.multiply(a, offA + t * batchA, rsA, csA, b, offB + t * batchB, rsB, csB,
+                    c, t * m * n, n, m, n, k);
+        }
+        return c;
+    }
+
+    private static Kernel kernelFor(long work) {
+        return VECTOR_API && work >= PACKED_MIN_WORK ? Kernel.PACKED : Kernel.SCALAR;
+    }
+
+    /** c[t] += a[t] @ b[t] with the given kernel on up to {@code threads} threads. Modifies c only. */
+    static void multiply(float[] a, int offA, int batchA, int rsA, int csA, float[] b, int offB, int batchB,
+            int rsB, int csB, float[] c, int batch, int m, int k, int n, Kernel kernel, int threads) {
+        boolean packed = kernel == Kernel.PACKED;
+        forEachBlock(batch, m, n, threads, packed ? GemmF32.MR : 1, packed ? GemmF32.NR : 1, (t, i0, i1, j0, j1) -> {
+            int ao = offA + t * batchA + i0 * rsA;
+            int bo = offB + t * batchB + j0 * csB;
+            int co = t * m * n + i0 * n + j0;
+            if (packed) {
+                GemmF32.multiply(a, ao, rsA, csA, b, bo, rsB, csB, c, co, n, i1 - i0, j1 - j0, k);
+            } else {
+                ScalarGemmF32.multiply(a, ao, rsA, csA, b, bo, rsB, csB, c, co, n, i1 - i0, j1 - j0, k);
+            }
+        });
+    }
+
+    /** c[t] += a[t] @ b[t] with the given kernel on up to {@code threads} threads. Modifies c only. */
+    static void multiply(double[] a, int offA, int batchA, int rsA, int csA, double[] b, int offB, int batchB,
+            int rsB, int csB, double[] c, int batch, int m, int k, int n, Kernel kernel, int threads) {
+        boolean packed = kernel == Kernel.PACKED;
+        forEachBlock(batch, m, n, threads, packed ? GemmF64.MR : 1, packed ? GemmF64.NR : 1, (t, i0, i1, j0, j1) -> {
+            int ao = offA + t * batchA + i0 * rsA;
+            int bo = offB + t * batchB + j0 * csB;
+            int co = t * m * n + i0 * n + j0;
+            if (packed) {
+                GemmF64.multiply(a, ao, rsA, csA, b, bo, rsB, csB, c, co, n, i1 - i0, j1 - j0, k);
+            } else {
+                ScalarGemmF64.multiply(a, ao, rsA, csA, b, bo, rsB, csB, c, co, n, i1 - i0, j1 - j0, k);
+            }
+        });
+    }
+
+    /** One block of one product of the batch: rows [i0, i1) and columns [j0, j1) of c[t]. */
+    private interface Block {
+        void run(int t, int i0, int i1, int j0, int j1);
+    }
+
+    /**
+     * Runs every block of a batch of m x n products on up to {@code threads} threads: whole matrices when the batch
+     * alone feeds every thread, else each matrix cut along its longer side (in micro-tiles of rowUnit x colUnit) so
+     * that the blocks divide evenly among the threads. Blocks share no output, so results do not depend on the split.
+     */
+    private static void forEachBlock(int batch, int m, int n, int threads, int rowUnit, int colUnit, Block block) {
+        if (batch == 0 || m == 0 || n == 0) {
+            return;
+        }
+        if (threads <= 1) {
+            for (int t = 0; t < batch; t++) {
+                block.run(t, 0, m, 0, n);
+            }
+            return;
+        }
+        int rowTiles = ceilDiv(m, rowUnit);
+        int colTiles = ceilDiv(n, colUnit);
+        boolean byRows = rowTiles >= colTiles;
+        int tiles = byRows ? rowTiles : colTiles;
+        int unit = byRows ? rowUnit : colUnit;
+        int length = byRows ? m : n;
+        // Parts per matrix such that batch * parts is a multiple of the thread count.
+        int parts = Math.min(tiles, threads / gcd(batch, threads));
+        CpuPool.run(batch * parts, task -> {
+            int t = task / parts;
+            int q = task % parts;
+            int from = (int) ((long) tiles * q / parts) * unit;
+            int to = Math.min(length, (int) ((long) tiles * (q + 1) / parts) * unit);
+            if (byRows) {
+                block.run(t, from, to, 0, n);
+            } else {
+                block.run(t, 0, m, from, to);
+            }
+        });
+    }
+
+    private static boolean vectorApiPresent() {
+        if (ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()) {
+            return true;
+        }
+        LOG.log(System.Logger.Level.WARNING, "jdk.incubator.vector is not enabled, so matrix products use slow scalar"
+                + " loops; start java with --add-modules jdk.incubator.vector");
+        return false;
+    }
+
+    private static int ceilDiv(int x, int y) {
+        return (x + y - 1) / y;
+    }
+
+    private static int gcd(int x, int y) {
+        while (y != 0) {
+            int r = x % y;
+            x = y;
+            y = r;
+        }
+        return x;
+    }
+}
