@@ -1,12 +1,16 @@
 package dev.jgrad.cpu;
 
+import dev.jgrad.DType;
+import java.util.concurrent.atomic.AtomicBoolean;
+
 /**
  * Batched matrix products of the CPU backend: c[t] = a[t] @ b[t] for t < batch. Each operand is read through a
  * batch stride (0 broadcasts one matrix over the batch), a row stride and a column stride, so transposed and
  * broadcast views need no copy; c is a fresh row-major [batch, m, n] array.
  * <p>float32 and float64 use the packed Vector API kernels (GemmF32, GemmF64), split over {@link CpuPool} above a
- * grain size; int64, tiny products and JVMs without {@code --add-modules jdk.incubator.vector} use the scalar
- * loops (ScalarGemm*), which are also the test oracle.
+ * grain size; tiny products and JVMs without {@code --add-modules jdk.incubator.vector} use their scalar twins
+ * (ScalarGemmF32, ScalarGemmF64), which give bitwise the same results and are the test oracle; int64 uses a plain
+ * loop.
  */
 public final class Gemm {
     private Gemm() {
@@ -30,13 +34,21 @@ public final class Gemm {
     /** True when jdk.incubator.vector is in the boot layer (the JVM was started with --add-modules). */
     static final boolean VECTOR_API = vectorApiPresent();
 
+    /**
+     * The packed kernels serve products only once a background thread has run them long enough for C2 to compile
+     * them: before that, Vector API code runs about a thousand times slower than the plain loop (a JVM's first
+     * 256^3 product took 1.5 s). Meanwhile the scalar twins serve, with bitwise the same results.
+     */
+    private static final Warmup WARM_F32 = new Warmup("float32", Gemm::warmUpF32);
+    private static final Warmup WARM_F64 = new Warmup("float64", Gemm::warmUpF64);
+
     /** c[t] = a[t] @ b[t] (m x k times k x n) for t < batch, a(i, p) = a[offA + t*batchA + i*rsA + p*csA]; returns c. */
     public static float[] matmul(float[] a, int offA, int batchA, int rsA, int csA,
             float[] b, int offB, int batchB, int rsB, int csB, int batch, int m, int k, int n) {
         float[] c = new float[Math.multiplyExact(batch, Math.multiplyExact(m, n))];
         long work = (long) m * n * k;
         multiply(a, offA, batchA, rsA, csA, b, offB, batchB, rsB, csB, c, batch, m, k, n,
-                kernelFor(work), work * batch < PARALLEL_MIN_WORK ? 1 : CpuPool.threads());
+                kernelFor(WARM_F32, work), work * batch < PARALLEL_MIN_WORK ? 1 : CpuPool.threads());
         return c;
     }
 
@@ -46,7 +58,7 @@ public final class Gemm {
         double[] c = new double[Math.multiplyExact(batch, Math.multiplyExact(m, n))];
         long work = (long) m * n * k;
         multiply(a, offA, batchA, rsA, csA, b, offB, batchB, rsB, csB, c, batch, m, k, n,
-                kernelFor(work), work * batch < PARALLEL_MIN_WORK ? 1 : CpuPool.threads());
+                kernelFor(WARM_F64, work), work * batch < PARALLEL_MIN_WORK ? 1 : CpuPool.threads());
         return c;
     }
 
@@ -55,14 +67,90 @@ public final class Gemm {
             long[] b, int offB, int batchB, int rsB, int csB, int batch, int m, int k, int n) {
         long[] c = new long[Math.multiplyExact(batch, Math.multiplyExact(m, n))];
         for (int t = 0; t < batch; t++) {
-            ScalarGemmI64.multiply(a, offA + t * batchA, rsA, csA, b, offB + t * batchB, rsB, csB,
-                    c, t * m * n, n, m, n, k);
+            for (int i = 0; i < m; i++) {
+                int ci = (t * m + i) * n;
+                for (int p = 0; p < k; p++) {
+                    long aip = a[offA + t * batchA + i * rsA + p * csA];
+                    int bp = offB + t * batchB + p * rsB;
+                    for (int j = 0; j < n; j++) {
+                        c[ci + j] += aip * b[bp + j * csB];
+                    }
+                }
+            }
         }
         return c;
     }
 
-    private static Kernel kernelFor(long work) {
-        return VECTOR_API && work >= PACKED_MIN_WORK ? Kernel.PACKED : Kernel.SCALAR;
+    /** Whether the packed kernels of a float dtype serve products yet; starts their warm-up if needed. */
+    static boolean packedReady(DType dtype) {
+        return VECTOR_API && (dtype == DType.FLOAT32 ? WARM_F32 : WARM_F64).ready();
+    }
+
+    private static Kernel kernelFor(Warmup warmup, long work) {
+        return VECTOR_API && work >= PACKED_MIN_WORK && warmup.ready() ? Kernel.PACKED : Kernel.SCALAR;
+    }
+
+    /** A one-time background run of a packed kernel; {@link #ready()} starts it and says whether it has ended. */
+    private static final class Warmup {
+        private final String dtype;
+        private final Runnable body;
+        private final AtomicBoolean started = new AtomicBoolean();
+        private volatile boolean done;
+
+        Warmup(String dtype, Runnable body) {
+            this.dtype = dtype;
+            this.body = body;
+        }
+
+        boolean ready() {
+            if (done) {
+                return true;
+            }
+            if (started.compareAndSet(false, true)) {
+                Thread t = Thread.ofPlatform().daemon().name("jgrad-gemm-warmup-" + dtype).unstarted(() -> {
+                    try {
+                        body.run();
+                    } finally {
+                        done = true;
+                    }
+                });
+                t.setPriority(Thread.MIN_PRIORITY);
+                t.start();
+            }
+            return false;
+        }
+    }
+
+    /** A warm-up stops after this long even if it never saw compiled speed (then the packed kernels serve anyway). */
+    private static final long WARMUP_LIMIT_NANOS = 20_000_000_000L;
+    /**
+     * Runs of the warm-up product at compiled speed (over 1 multiply-add per ns, against about 0.01 interpreted)
+     * after which every method on the packed path has been called often enough for C2 (some 5000 calls).
+     */
+    private static final int WARM_RUNS = 6000;
+
+    /** Runs GemmF32 on a product with full and edge tiles and two depth blocks until C2 has compiled its path. */
+    private static void warmUpF32() {
+        int m = 2 * GemmF32.MR + 2, n = GemmF32.NR + 3, k = GemmF32.KC + 10;
+        float[] a = new float[m * k], b = new float[k * n], c = new float[m * n];
+        long start = System.nanoTime();
+        for (int fast = 0; fast < WARM_RUNS && System.nanoTime() - start < WARMUP_LIMIT_NANOS; ) {
+            long t = System.nanoTime();
+            GemmF32.multiply(a, 0, k, 1, b, 0, n, 1, c, 0, n, m, n, k);
+            fast += System.nanoTime() - t < (long) m * n * k ? 1 : 0;
+        }
+    }
+
+    /** The float64 twin of {@link #warmUpF32()}. */
+    private static void warmUpF64() {
+        int m = 2 * GemmF64.MR + 2, n = GemmF64.NR + 3, k = GemmF64.KC + 10;
+        double[] a = new double[m * k], b = new double[k * n], c = new double[m * n];
+        long start = System.nanoTime();
+        for (int fast = 0; fast < WARM_RUNS && System.nanoTime() - start < WARMUP_LIMIT_NANOS; ) {
+            long t = System.nanoTime();
+            GemmF64.multiply(a, 0, k, 1, b, 0, n, 1, c, 0, n, m, n, k);
+            fast += System.nanoTime() - t < (long) m * n * k ? 1 : 0;
+        }
     }
 
     /** c[t] += a[t] @ b[t] with the given kernel on up to {@code threads} threads. Modifies c only. */

@@ -8,9 +8,9 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Generates the float32 and int64 GEMM kernels from the float64 ones by renaming the precision, as EJML's
- * GenerateCode32 does, so the variants cannot drift: GemmF64 gives GemmF32; ScalarGemmF64 gives ScalarGemmF32
- * and ScalarGemmI64. Run from the repository root or core/:
+ * Generates the float32 GEMM kernels from the float64 ones by renaming the precision, as EJML's GenerateCode32
+ * does, so the variants cannot drift: GemmF64 gives GemmF32 and ScalarGemmF64 gives ScalarGemmF32. Run from the
+ * repository root or core/:
  * {@code java core/src/test/java/dev/jgrad/cpu/GenerateGemmKernels.java}. GemmTest fails while a file is stale.
  */
 public final class GenerateGemmKernels {
@@ -20,11 +20,9 @@ public final class GenerateGemmKernels {
     /** Generated file name to (source file name, replacements applied in order). */
     static Map<String, Map.Entry<String, String[]>> targets() {
         String[] toF32 = {"double", "float", "Double", "Float", "F64", "F32", "float64", "float32"};
-        String[] toI64 = {"double", "long", "F64", "I64", "float64", "int64"};
         Map<String, Map.Entry<String, String[]>> t = new LinkedHashMap<>();
         t.put("GemmF32.java", Map.entry("GemmF64.java", toF32));
         t.put("ScalarGemmF32.java", Map.entry("ScalarGemmF64.java", toF32));
-        t.put("ScalarGemmI64.java", Map.entry("ScalarGemmF64.java", toI64));
         return t;
     }
 
