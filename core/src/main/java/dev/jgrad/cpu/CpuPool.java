@@ -37,7 +37,12 @@ public final class CpuPool {
      * are done; the first exception a task throws is rethrown here.
      */
     public static void run(int count, IntConsumer task) {
-        int helpers = Math.min(count, THREADS) - 1;
+        run(count, THREADS, task);
+    }
+
+    /** As {@link #run(int, IntConsumer)}, on at most {@code maxThreads} threads (1: all on the calling thread). */
+    public static void run(int count, int maxThreads, IntConsumer task) {
+        int helpers = Math.min(Math.min(count, maxThreads), THREADS) - 1;
         if (helpers <= 0) {
             for (int i = 0; i < count; i++) {
                 task.accept(i);

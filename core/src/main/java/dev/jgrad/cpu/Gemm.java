@@ -10,7 +10,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * <p>float32 and float64 use the packed Vector API kernels (GemmF32, GemmF64), split over {@link CpuPool} above a
  * grain size; tiny products and JVMs without {@code --add-modules jdk.incubator.vector} use their scalar twins
  * (ScalarGemmF32, ScalarGemmF64), which give bitwise the same results and are the test oracle; int64 uses a plain
- * loop.
+ * loop. With the system property {@code jgrad.blas=openblas}, float products whose operands BLAS can read go to a
+ * system OpenBLAS instead (see OpenBlas).
  */
 public final class Gemm {
     private Gemm() {
@@ -34,6 +35,9 @@ public final class Gemm {
     /** True when jdk.incubator.vector is in the boot layer (the JVM was started with --add-modules). */
     static final boolean VECTOR_API = vectorApiPresent();
 
+    /** A system OpenBLAS when the system property jgrad.blas is "openblas" and one is found; else null. */
+    static final OpenBlas BLAS = openBlasIfAsked();
+
     /**
      * The packed kernels serve products only once a background thread has run them long enough for C2 to compile
      * them: before that, Vector API code runs about a thousand times slower than the plain loop (a JVM's first
@@ -47,6 +51,16 @@ public final class Gemm {
             float[] b, int offB, int batchB, int rsB, int csB, int batch, int m, int k, int n) {
         float[] c = new float[Math.multiplyExact(batch, Math.multiplyExact(m, n))];
         long work = (long) m * n * k;
+        if (BLAS != null && work >= PACKED_MIN_WORK) {
+            int[] la = OpenBlas.layout(m, k, rsA, csA);
+            int[] lb = OpenBlas.layout(k, n, rsB, csB);
+            if (la != null && lb != null) {
+                for (int t = 0; t < batch; t++) {
+                    BLAS.sgemm(a, offA + t * batchA, la, b, offB + t * batchB, lb, c, t * m * n, m, n, k);
+                }
+                return c;
+            }
+        }
         multiply(a, offA, batchA, rsA, csA, b, offB, batchB, rsB, csB, c, batch, m, k, n,
                 kernelFor(WARM_F32, work), work * batch < PARALLEL_MIN_WORK ? 1 : CpuPool.threads());
         return c;
@@ -57,6 +71,16 @@ public final class Gemm {
             double[] b, int offB, int batchB, int rsB, int csB, int batch, int m, int k, int n) {
         double[] c = new double[Math.multiplyExact(batch, Math.multiplyExact(m, n))];
         long work = (long) m * n * k;
+        if (BLAS != null && work >= PACKED_MIN_WORK) {
+            int[] la = OpenBlas.layout(m, k, rsA, csA);
+            int[] lb = OpenBlas.layout(k, n, rsB, csB);
+            if (la != null && lb != null) {
+                for (int t = 0; t < batch; t++) {
+                    BLAS.dgemm(a, offA + t * batchA, la, b, offB + t * batchB, lb, c, t * m * n, m, n, k);
+                }
+                return c;
+            }
+        }
         multiply(a, offA, batchA, rsA, csA, b, offB, batchB, rsB, csB, c, batch, m, k, n,
                 kernelFor(WARM_F64, work), work * batch < PARALLEL_MIN_WORK ? 1 : CpuPool.threads());
         return c;
@@ -136,7 +160,7 @@ public final class Gemm {
         long start = System.nanoTime();
         for (int fast = 0; fast < WARM_RUNS && System.nanoTime() - start < WARMUP_LIMIT_NANOS; ) {
             long t = System.nanoTime();
-            GemmF32.multiply(a, 0, k, 1, b, 0, n, 1, c, 0, n, m, n, k);
+            GemmF32.multiply(a, 0, k, 1, b, 0, n, 1, c, 0, n, m, n, k, 1);
             fast += System.nanoTime() - t < (long) m * n * k ? 1 : 0;
         }
     }
@@ -148,7 +172,7 @@ public final class Gemm {
         long start = System.nanoTime();
         for (int fast = 0; fast < WARM_RUNS && System.nanoTime() - start < WARMUP_LIMIT_NANOS; ) {
             long t = System.nanoTime();
-            GemmF64.multiply(a, 0, k, 1, b, 0, n, 1, c, 0, n, m, n, k);
+            GemmF64.multiply(a, 0, k, 1, b, 0, n, 1, c, 0, n, m, n, k, 1);
             fast += System.nanoTime() - t < (long) m * n * k ? 1 : 0;
         }
     }
@@ -156,33 +180,44 @@ public final class Gemm {
     /** c[t] += a[t] @ b[t] with the given kernel on up to {@code threads} threads. Modifies c only. */
     static void multiply(float[] a, int offA, int batchA, int rsA, int csA, float[] b, int offB, int batchB,
             int rsB, int csB, float[] c, int batch, int m, int k, int n, Kernel kernel, int threads) {
-        boolean packed = kernel == Kernel.PACKED;
-        forEachBlock(batch, m, n, threads, packed ? GemmF32.MR : 1, packed ? GemmF32.NR : 1, (t, i0, i1, j0, j1) -> {
-            int ao = offA + t * batchA + i0 * rsA;
-            int bo = offB + t * batchB + j0 * csB;
-            int co = t * m * n + i0 * n + j0;
-            if (packed) {
-                GemmF32.multiply(a, ao, rsA, csA, b, bo, rsB, csB, c, co, n, i1 - i0, j1 - j0, k);
-            } else {
-                ScalarGemmF32.multiply(a, ao, rsA, csA, b, bo, rsB, csB, c, co, n, i1 - i0, j1 - j0, k);
+        if (kernel == Kernel.SCALAR) {
+            forEachBlock(batch, m, n, threads, (t, i0, i1, j0, j1) -> ScalarGemmF32.multiply(a, offA + t * batchA + i0 * rsA,
+                    rsA, csA, b, offB + t * batchB + j0 * csB, rsB, csB, c, t * m * n + i0 * n + j0, n, i1 - i0, j1 - j0, k));
+        } else if (matricesInParallel(batch, m, n, k, threads)) {
+            CpuPool.run(batch, threads, t -> GemmF32.multiply(a, offA + t * batchA, rsA, csA, b, offB + t * batchB, rsB,
+                    csB, c, t * m * n, n, m, n, k, 1));
+        } else {
+            for (int t = 0; t < batch; t++) {
+                GemmF32.multiply(a, offA + t * batchA, rsA, csA, b, offB + t * batchB, rsB, csB, c, t * m * n, n, m, n, k,
+                        threads);
             }
-        });
+        }
     }
 
     /** c[t] += a[t] @ b[t] with the given kernel on up to {@code threads} threads. Modifies c only. */
     static void multiply(double[] a, int offA, int batchA, int rsA, int csA, double[] b, int offB, int batchB,
             int rsB, int csB, double[] c, int batch, int m, int k, int n, Kernel kernel, int threads) {
-        boolean packed = kernel == Kernel.PACKED;
-        forEachBlock(batch, m, n, threads, packed ? GemmF64.MR : 1, packed ? GemmF64.NR : 1, (t, i0, i1, j0, j1) -> {
-            int ao = offA + t * batchA + i0 * rsA;
-            int bo = offB + t * batchB + j0 * csB;
-            int co = t * m * n + i0 * n + j0;
-            if (packed) {
-                GemmF64.multiply(a, ao, rsA, csA, b, bo, rsB, csB, c, co, n, i1 - i0, j1 - j0, k);
-            } else {
-                ScalarGemmF64.multiply(a, ao, rsA, csA, b, bo, rsB, csB, c, co, n, i1 - i0, j1 - j0, k);
+        if (kernel == Kernel.SCALAR) {
+            forEachBlock(batch, m, n, threads, (t, i0, i1, j0, j1) -> ScalarGemmF64.multiply(a, offA + t * batchA + i0 * rsA,
+                    rsA, csA, b, offB + t * batchB + j0 * csB, rsB, csB, c, t * m * n + i0 * n + j0, n, i1 - i0, j1 - j0, k));
+        } else if (matricesInParallel(batch, m, n, k, threads)) {
+            CpuPool.run(batch, threads, t -> GemmF64.multiply(a, offA + t * batchA, rsA, csA, b, offB + t * batchB, rsB,
+                    csB, c, t * m * n, n, m, n, k, 1));
+        } else {
+            for (int t = 0; t < batch; t++) {
+                GemmF64.multiply(a, offA + t * batchA, rsA, csA, b, offB + t * batchB, rsB, csB, c, t * m * n, n, m, n, k,
+                        threads);
             }
-        });
+        }
+    }
+
+    /**
+     * Whether the packed kernels should take whole matrices of the batch as tasks (each on one thread) rather than
+     * one matrix after another on all threads: when the matrices are small, or many, or divide evenly among threads.
+     */
+    private static boolean matricesInParallel(int batch, int m, int n, int k, int threads) {
+        return threads > 1 && batch > 1
+                && ((long) m * n * k < PARALLEL_MIN_WORK || batch % threads == 0 || batch >= 4 * threads);
     }
 
     /** One block of one product of the batch: rows [i0, i1) and columns [j0, j1) of c[t]. */
@@ -191,11 +226,11 @@ public final class Gemm {
     }
 
     /**
-     * Runs every block of a batch of m x n products on up to {@code threads} threads: whole matrices when the batch
-     * alone feeds every thread, else each matrix cut along its longer side (in micro-tiles of rowUnit x colUnit) so
-     * that the blocks divide evenly among the threads. Blocks share no output, so results do not depend on the split.
+     * Runs every block of a batch of m x n products on up to {@code threads} threads (for the scalar kernels):
+     * whole matrices when the batch alone feeds every thread, else each matrix cut along its longer side so that the
+     * blocks divide evenly among the threads. Blocks share no output, so results do not depend on the split.
      */
-    private static void forEachBlock(int batch, int m, int n, int threads, int rowUnit, int colUnit, Block block) {
+    private static void forEachBlock(int batch, int m, int n, int threads, Block block) {
         if (batch == 0 || m == 0 || n == 0) {
             return;
         }
@@ -205,25 +240,42 @@ public final class Gemm {
             }
             return;
         }
-        int rowTiles = ceilDiv(m, rowUnit);
-        int colTiles = ceilDiv(n, colUnit);
-        boolean byRows = rowTiles >= colTiles;
-        int tiles = byRows ? rowTiles : colTiles;
-        int unit = byRows ? rowUnit : colUnit;
+        boolean byRows = m >= n;
         int length = byRows ? m : n;
         // Parts per matrix such that batch * parts is a multiple of the thread count.
-        int parts = Math.min(tiles, threads / gcd(batch, threads));
-        CpuPool.run(batch * parts, task -> {
+        int parts = Math.min(length, threads / gcd(batch, threads));
+        CpuPool.run(batch * parts, threads, task -> {
             int t = task / parts;
             int q = task % parts;
-            int from = (int) ((long) tiles * q / parts) * unit;
-            int to = Math.min(length, (int) ((long) tiles * (q + 1) / parts) * unit);
+            int from = (int) ((long) length * q / parts);
+            int to = (int) ((long) length * (q + 1) / parts);
             if (byRows) {
                 block.run(t, from, to, 0, n);
             } else {
                 block.run(t, 0, m, from, to);
             }
         });
+    }
+
+    private static OpenBlas openBlasIfAsked() {
+        String choice = System.getProperty("jgrad.blas", "java").strip();
+        if (choice.equals("java")) {
+            return null;
+        }
+        if (!choice.equals("openblas")) {
+            LOG.log(System.Logger.Level.WARNING, "jgrad.blas=" + choice + " is not one of java, openblas; matrix"
+                    + " products use the Java kernels");
+            return null;
+        }
+        StringBuilder whyNot = new StringBuilder();
+        OpenBlas blas = OpenBlas.load(whyNot).orElse(null);
+        if (blas == null) {
+            LOG.log(System.Logger.Level.WARNING, "jgrad.blas=openblas, but no usable OpenBLAS was found (" + whyNot
+                    + "set jgrad.blas.library to its path); matrix products use the Java kernels");
+        } else {
+            LOG.log(System.Logger.Level.INFO, "matrix products use OpenBLAS (" + blas.library() + ") through FFM");
+        }
+        return blas;
     }
 
     private static boolean vectorApiPresent() {
@@ -233,10 +285,6 @@ public final class Gemm {
         LOG.log(System.Logger.Level.WARNING, "jdk.incubator.vector is not enabled, so matrix products use slow scalar"
                 + " loops; start java with --add-modules jdk.incubator.vector");
         return false;
-    }
-
-    private static int ceilDiv(int x, int y) {
-        return (x + y - 1) / y;
     }
 
     private static int gcd(int x, int y) {

@@ -4,10 +4,10 @@ import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * float64 matrix product, BLIS style: {@code c += a @ b} for one (sub)matrix, single-threaded. Operands are read
- * through (row stride, column stride) pairs, so transposed views need no copy; c is row-major.
+ * float64 matrix product, BLIS style: {@code c += a @ b} for one matrix, on up to a given number of threads.
+ * Operands are read through (row stride, column stride) pairs, so transposed views need no copy; c is row-major.
  * Every element is the chain c = fma(a(i, p), b(p, j), c) over p = 0, 1, ..., as in the scalar twin and test
- * oracle ScalarGemmF64, so the two agree bitwise.
+ * oracle ScalarGemmF64, so the two agree bitwise, whatever the blocking and the threads.
  * This file is the source of the generated GemmF32: run GenerateGemmKernels (core's tests) after editing it.
  */
 final class GemmF64 {
@@ -28,51 +28,85 @@ final class GemmF64 {
     static final int KC = Integer.getInteger("jgrad.gemm.kc", 16 * 1024 / (NR * Double.BYTES));
     /** Rows of a packed block of a (MC * KC elements, about 144 KiB), sized to stay in the 512 KiB L2 cache. */
     static final int MC = Integer.getInteger("jgrad.gemm.mc", Math.max(MR, 144 * 1024 / (KC * Double.BYTES) / MR * MR));
-    /** Columns of a packed block of b (KC * NC elements, 4 MiB per thread), sized to stay in the shared L3. */
-    static final int NC = Integer.getInteger("jgrad.gemm.nc", Math.max(NR, 4 * 1024 * 1024 / (KC * Double.BYTES) / NR * NR));
+    /** Bytes of b packed at once (all of k for a block of columns), shared by the threads in the 32 MiB L3. */
+    static final int PACKED_B_BYTES = Integer.getInteger("jgrad.gemm.packedb", 8 << 20);
 
     /**
      * c[offC + i*ldc + j] += sum_p a[offA + i*rsA + p*csA] * b[offB + p*rsB + j*csB] for i < m, j < n, p < k,
-     * with packed, cache-blocked Vector API kernels. Modifies c only.
+     * with packed, cache-blocked Vector API kernels on up to {@code threads} threads of {@link CpuPool}.
+     * Modifies c only.
      */
     static void multiply(double[] a, int offA, int rsA, int csA, double[] b, int offB, int rsB, int csB,
-            double[] c, int offC, int ldc, int m, int n, int k) {
+            double[] c, int offC, int ldc, int m, int n, int k, int threads) {
         if (m == 0 || n == 0 || k == 0) {
             return;
         }
-        int kcMax = Math.min(KC, k);
-        // Packing buffers sized to the problem, so mid-size products do not pay for full blocks.
-        double[] ap = new double[Math.min(MC, roundUp(m, MR)) * kcMax];
-        double[] bp = new double[Math.min(NC, roundUp(n, NR)) * kcMax];
-        double[] tile = new double[MR * NR];
-        for (int jc = 0; jc < n; jc += NC) {
-            int nc = Math.min(NC, n - jc);
-            for (int pc = 0; pc < k; pc += KC) {
+        // Columns of b packed at once: all of k, in whole panels, within the budget.
+        int ncMax = Math.min(roundUp(n, NR), Math.max(NR, PACKED_B_BYTES / Double.BYTES / k / NR * NR));
+        double[] bp = new double[k * ncMax];
+        int kBlocks = ceilDiv(k, KC);
+        // Row blocks of at most about MC rows, as many as a multiple of the threads and even to a micro-tile, so
+        // that no thread is left with one block more than the others (14% of a 1024^2 float64 product).
+        int rowTiles = ceilDiv(m, MR);
+        int rowBlocks = Math.min(rowTiles, roundUp(ceilDiv(m, MC), threads));
+        int colChunks = rowBlocks % threads == 0 ? 1 : threads / gcd(rowBlocks, threads);
+        for (int jc = 0; jc < n; jc += ncMax) {
+            int nc = Math.min(ncMax, n - jc);
+            int panels = ceilDiv(nc, NR);
+            int bBase = offB + jc * csB;
+            // Pack b once for all threads: depth block pc at bp[pc * panels * NR], panel jr within it at jr * kc.
+            int bChunks = Math.min(panels, threads);
+            CpuPool.run(kBlocks * bChunks, threads, task -> {
+                int pc = task / bChunks * KC;
                 int kc = Math.min(KC, k - pc);
-                packB(b, offB + pc * rsB + jc * csB, rsB, csB, kc, nc, bp);
-                for (int ic = 0; ic < m; ic += MC) {
-                    int mc = Math.min(MC, m - ic);
+                int j0 = panels * (task % bChunks) / bChunks * NR;
+                int j1 = Math.min(nc, panels * (task % bChunks + 1) / bChunks * NR);
+                packB(b, bBase + pc * rsB + j0 * csB, rsB, csB, kc, j1 - j0, bp, pc * panels * NR + j0 * kc);
+            });
+            // Then the row blocks (each packing its own rows of a), cut into column chunks when there are too few
+            // to share evenly; tasks are claimed one by one, so a thread slowed by other work takes fewer.
+            int chunks = Math.min(panels, colChunks);
+            int cBase = offC + jc;
+            CpuPool.run(rowBlocks * chunks, threads, task -> {
+                int q = task / chunks;
+                int ic = rowTiles * q / rowBlocks * MR;
+                int mc = Math.min(m, rowTiles * (q + 1) / rowBlocks * MR) - ic;
+                int j0 = panels * (task % chunks) / chunks * NR;
+                int j1 = Math.min(nc, panels * (task % chunks + 1) / chunks * NR);
+                double[] ap = new double[roundUp(mc, MR) * Math.min(KC, k)];
+                double[] tile = new double[MR * NR];
+                for (int pc = 0; pc < k; pc += KC) {
+                    int kc = Math.min(KC, k - pc);
                     packA(a, offA + ic * rsA + pc * csA, rsA, csA, mc, kc, ap);
-                    // jr outside ir: one panel of b stays in L1 while the panels of a stream from L2.
-                    for (int jr = 0; jr < nc; jr += NR) {
-                        int nr = Math.min(NR, nc - jr);
-                        for (int ir = 0; ir < mc; ir += MR) {
-                            int mr = Math.min(MR, mc - ir);
-                            int co = offC + (ic + ir) * ldc + jc + jr;
-                            if (mr == MR && nr == NR) {
-                                kernel(kc, ap, ir * kc, bp, jr * kc, c, co, ldc);
-                            } else {
-                                // Edge tile: run the full kernel on a copy of the valid part of c and copy that
-                                // part back (the same arithmetic as a full tile; the padding lanes are discarded).
-                                for (int r = 0; r < mr; r++) {
-                                    System.arraycopy(c, co + r * ldc, tile, r * NR, nr);
-                                }
-                                kernel(kc, ap, ir * kc, bp, jr * kc, tile, 0, NR);
-                                for (int r = 0; r < mr; r++) {
-                                    System.arraycopy(tile, r * NR, c, co + r * ldc, nr);
-                                }
-                            }
-                        }
+                    macroKernel(kc, mc, j0, j1, ap, bp, pc * panels * NR, c, cBase + ic * ldc, ldc, tile);
+                }
+            });
+        }
+    }
+
+    /**
+     * c[co + i*ldc + j] += sum_p ap(i, p) * bp(p, j) for i < mc and columns j0 <= j < j1 of one packed depth block
+     * (panels of b from bp[bOff]), tile by tile. Modifies c and the scratch tile only.
+     */
+    private static void macroKernel(int kc, int mc, int j0, int j1, double[] ap, double[] bp, int bOff,
+            double[] c, int co, int ldc, double[] tile) {
+        // jr outside ir: one panel of b stays in L1 while the panels of a stream from L2.
+        for (int jr = j0; jr < j1; jr += NR) {
+            int nr = Math.min(NR, j1 - jr);
+            for (int ir = 0; ir < mc; ir += MR) {
+                int mr = Math.min(MR, mc - ir);
+                int cij = co + ir * ldc + jr;
+                if (mr == MR && nr == NR) {
+                    kernel(kc, ap, ir * kc, bp, bOff + jr * kc, c, cij, ldc);
+                } else {
+                    // Edge tile: run the full kernel on a copy of the valid part of c and copy that part back
+                    // (the same arithmetic as a full tile; the padding lanes are discarded).
+                    for (int r = 0; r < mr; r++) {
+                        System.arraycopy(c, cij + r * ldc, tile, r * NR, nr);
+                    }
+                    kernel(kc, ap, ir * kc, bp, bOff + jr * kc, tile, 0, NR);
+                    for (int r = 0; r < mr; r++) {
+                        System.arraycopy(tile, r * NR, c, cij + r * ldc, nr);
                     }
                 }
             }
@@ -137,7 +171,17 @@ final class GemmF64 {
             int mr = Math.min(MR, mc - ir);
             int dst = ir * kc;
             int src = base + ir * rs;
-            if (Math.abs(cs) <= Math.abs(rs)) {
+            if (mr == MR && cs == 1) {
+                // Row-major a, full panel of MR = 5 rows: five sequential reads and one sequential write per step.
+                int s1 = src + rs, s2 = s1 + rs, s3 = s2 + rs, s4 = s3 + rs;
+                for (int p = 0, d = dst; p < kc; p++, d += MR) {
+                    ap[d] = a[src + p];
+                    ap[d + 1] = a[s1 + p];
+                    ap[d + 2] = a[s2 + p];
+                    ap[d + 3] = a[s3 + p];
+                    ap[d + 4] = a[s4 + p];
+                }
+            } else if (Math.abs(cs) <= Math.abs(rs)) {
                 // Rows are the short stride (row-major a): read along each row.
                 for (int r = 0; r < mr; r++) {
                     for (int p = 0, s = src + r * rs; p < kc; p++, s += cs) {
@@ -156,14 +200,14 @@ final class GemmF64 {
     }
 
     /**
-     * Packs the kc x nc block of b at {@code base} into NR-column panels: bp[jr*kc + p*NR + j] = b(p, jr + j), so
+     * Packs the kc x nc block of b at {@code base} into NR-column panels: bp[bOff + jr*kc + p*NR + j] = b(p, jr + j), so
      * the micro-kernel loads two whole vectors per step. Columns past nc keep stale values, which only feed
      * discarded columns of the edge tile. Modifies bp only.
      */
-    private static void packB(double[] b, int base, int rs, int cs, int kc, int nc, double[] bp) {
+    private static void packB(double[] b, int base, int rs, int cs, int kc, int nc, double[] bp, int bOff) {
         for (int jr = 0; jr < nc; jr += NR) {
             int nr = Math.min(NR, nc - jr);
-            int dst = jr * kc;
+            int dst = bOff + jr * kc;
             int src = base + jr * cs;
             if (nr == NR && cs == 1) {
                 for (int p = 0; p < kc; p++) {
@@ -192,6 +236,14 @@ final class GemmF64 {
     }
 
     private static int roundUp(int x, int to) {
-        return (x + to - 1) / to * to;
+        return ceilDiv(x, to) * to;
+    }
+
+    private static int ceilDiv(int x, int y) {
+        return (x + y - 1) / y;
+    }
+
+    private static int gcd(int x, int y) {
+        return y == 0 ? x : gcd(y, x % y);
     }
 }

@@ -111,9 +111,12 @@ class GemmTest {
         cases.add(new Case(1, 300, 300, 300, Layout.ROW_MAJOR, Layout.ROW_MAJOR, false, false));
         cases.add(new Case(1, 300, 300, 300, Layout.TRANSPOSED, Layout.TRANSPOSED, false, false));
         int kc = dtype == DType.FLOAT32 ? GemmF32.KC : GemmF64.KC;
-        int nc = dtype == DType.FLOAT32 ? GemmF32.NC : GemmF64.NC;
         int mc = dtype == DType.FLOAT32 ? GemmF32.MC : GemmF64.MC;
-        cases.add(new Case(1, 7, 2 * kc + 3, nc + 5, Layout.ROW_MAJOR, Layout.ROW_MAJOR, false, false));
+        int nr = dtype == DType.FLOAT32 ? GemmF32.NR : GemmF64.NR;
+        int packedB = dtype == DType.FLOAT32 ? GemmF32.PACKED_B_BYTES / Float.BYTES : GemmF64.PACKED_B_BYTES / Double.BYTES;
+        int deep = 2 * kc + 3;
+        // More columns than b packs at once for this depth: a second column block.
+        cases.add(new Case(1, 7, deep, packedB / deep / nr * nr + 5, Layout.ROW_MAJOR, Layout.ROW_MAJOR, false, false));
         cases.add(new Case(1, mc + 1, kc + 1, 17, Layout.TRANSPOSED, Layout.STRIDED, false, false));
         // Batches: own matrices, and one matrix broadcast (batch stride 0) on either side.
         cases.add(new Case(3, 17, 33, 65, Layout.ROW_MAJOR, Layout.ROW_MAJOR, false, false));
