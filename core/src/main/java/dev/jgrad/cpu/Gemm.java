@@ -49,8 +49,17 @@ public final class Gemm {
      * them: before that, Vector API code runs about a thousand times slower than the plain loop (a JVM's first
      * 256^3 product took 1.5 s). Meanwhile the scalar twins serve, with bitwise the same results.
      */
-    private static final Warmup WARM_F32 = new Warmup("float32", Gemm::warmUpF32);
-    private static final Warmup WARM_F64 = new Warmup("float64", Gemm::warmUpF64);
+    private static final Warmup WARM_F32 = new Warmup("float32", () -> {
+        // Full and edge tiles, two depth blocks.
+        int m = 2 * GemmF32.MR + 2, n = GemmF32.NR + 3, k = GemmF32.KC + 10;
+        float[] a = new float[m * k], b = new float[k * n], c = new float[m * n];
+        warmUp((long) m * n * k, () -> GemmF32.multiply(a, 0, k, 1, b, 0, n, 1, c, 0, n, m, n, k, 1));
+    });
+    private static final Warmup WARM_F64 = new Warmup("float64", () -> {
+        int m = 2 * GemmF64.MR + 2, n = GemmF64.NR + 3, k = GemmF64.KC + 10;
+        double[] a = new double[m * k], b = new double[k * n], c = new double[m * n];
+        warmUp((long) m * n * k, () -> GemmF64.multiply(a, 0, k, 1, b, 0, n, 1, c, 0, n, m, n, k, 1));
+    });
 
     /** c[t] = a[t] @ b[t] (m x k times k x n) for t < batch, a(i, p) = a[offA + t*batchA + i*rsA + p*csA]; returns c. */
     public static float[] matmul(float[] a, int offA, int batchA, int rsA, int csA,
@@ -159,27 +168,13 @@ public final class Gemm {
      */
     private static final int WARM_RUNS = 6000;
 
-    /** Runs GemmF32 on a product with full and edge tiles and two depth blocks until C2 has compiled its path. */
-    private static void warmUpF32() {
-        int m = 2 * GemmF32.MR + 2, n = GemmF32.NR + 3, k = GemmF32.KC + 10;
-        float[] a = new float[m * k], b = new float[k * n], c = new float[m * n];
+    /** Runs a product of {@code work} multiply-adds until C2 has compiled its path (see WARM_RUNS). */
+    private static void warmUp(long work, Runnable product) {
         long start = System.nanoTime();
         for (int fast = 0; fast < WARM_RUNS && System.nanoTime() - start < WARMUP_LIMIT_NANOS; ) {
             long t = System.nanoTime();
-            GemmF32.multiply(a, 0, k, 1, b, 0, n, 1, c, 0, n, m, n, k, 1);
-            fast += System.nanoTime() - t < (long) m * n * k ? 1 : 0;
-        }
-    }
-
-    /** The float64 twin of {@link #warmUpF32()}. */
-    private static void warmUpF64() {
-        int m = 2 * GemmF64.MR + 2, n = GemmF64.NR + 3, k = GemmF64.KC + 10;
-        double[] a = new double[m * k], b = new double[k * n], c = new double[m * n];
-        long start = System.nanoTime();
-        for (int fast = 0; fast < WARM_RUNS && System.nanoTime() - start < WARMUP_LIMIT_NANOS; ) {
-            long t = System.nanoTime();
-            GemmF64.multiply(a, 0, k, 1, b, 0, n, 1, c, 0, n, m, n, k, 1);
-            fast += System.nanoTime() - t < (long) m * n * k ? 1 : 0;
+            product.run();
+            fast += System.nanoTime() - t < work ? 1 : 0;
         }
     }
 

@@ -43,7 +43,7 @@ final class GemmF64 {
         }
         // Columns of b packed at once: all of k, in whole panels, within the budget.
         int ncMax = Math.min(roundUp(n, NR), Math.max(NR, PACKED_B_BYTES / Double.BYTES / k / NR * NR));
-        double[] bp = new double[k * ncMax];
+        double[] bp = takeBuffer(PACKED_B, k * ncMax);
         int kBlocks = ceilDiv(k, KC);
         // Row blocks of at most about MC rows, as many as a multiple of the threads and even to a micro-tile, so
         // that no thread is left with one block more than the others (14% of a 1024^2 float64 product).
@@ -73,14 +73,38 @@ final class GemmF64 {
                 int mc = Math.min(m, rowTiles * (q + 1) / rowBlocks * MR) - ic;
                 int j0 = panels * (task % chunks) / chunks * NR;
                 int j1 = Math.min(nc, panels * (task % chunks + 1) / chunks * NR);
-                double[] ap = new double[roundUp(mc, MR) * Math.min(KC, k)];
+                double[] ap = takeBuffer(PACKED_A, roundUp(mc, MR) * Math.min(KC, k));
                 double[] tile = new double[MR * NR];
                 for (int pc = 0; pc < k; pc += KC) {
                     int kc = Math.min(KC, k - pc);
                     packA(a, offA + ic * rsA + pc * csA, rsA, csA, mc, kc, ap);
                     macroKernel(kc, mc, j0, j1, ap, bp, pc * panels * NR, c, cBase + ic * ldc, ldc, tile);
                 }
+                giveBuffer(PACKED_A, ap);
             });
+        }
+        giveBuffer(PACKED_B, bp);
+    }
+
+    private static final int PACKED_A = 0;
+    private static final int PACKED_B = 1;
+    /**
+     * Packing buffers kept by each thread between products (packed a, packed b): allocating and zeroing 4 MiB
+     * of packed b on every 1024^2 product cost a few percent. A buffer is taken out while in use, so a nested
+     * product gets its own; those over the packed-b budget are not kept.
+     */
+    private static final ThreadLocal<double[][]> BUFFERS = ThreadLocal.withInitial(() -> new double[2][]);
+
+    private static double[] takeBuffer(int which, int size) {
+        double[][] kept = BUFFERS.get();
+        double[] buffer = kept[which];
+        kept[which] = null;
+        return buffer != null && buffer.length >= size ? buffer : new double[size];
+    }
+
+    private static void giveBuffer(int which, double[] buffer) {
+        if ((long) buffer.length * Double.BYTES <= PACKED_B_BYTES) {
+            BUFFERS.get()[which] = buffer;
         }
     }
 
