@@ -19,8 +19,8 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * Square matrix products n x n @ n x n in float32 and float64: the GEMM kernel on arrays ({@code gemm}), the same
- * with b read transposed through its strides ({@code gemmTransposedB}), and {@code Tensor.matmul}. GFLOP/s =
- * 2 n^3 / (ms/op * 1e6).
+ * with b read transposed through its strides ({@code gemmTransposedB}), and {@code Tensor.matmul}; the Java
+ * kernels unless {@code -p blas=openblas}. GFLOP/s = 2 n^3 / (ms/op * 1e6).
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -35,6 +35,10 @@ public class GemmBench {
     @Param({"FLOAT32", "FLOAT64"})
     public DType dtype;
 
+    /** The system property jgrad.blas of the fork: java (the Java kernels), openblas or auto. */
+    @Param({"java"})
+    public String blas;
+
     private Tensor a;
     private Tensor b;
     private float[] af;
@@ -44,6 +48,8 @@ public class GemmBench {
 
     @Setup
     public void setup() {
+        // Read at the fork's first large product, which comes after this.
+        System.setProperty("jgrad.blas", blas);
         Generator g = new Generator(42);
         a = g.uniform(-1, 1, dtype, n, n);
         b = g.uniform(-1, 1, dtype, n, n);

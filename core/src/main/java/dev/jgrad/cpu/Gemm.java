@@ -10,8 +10,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * <p>float32 and float64 use the packed Vector API kernels (GemmF32, GemmF64), split over {@link CpuPool} above a
  * grain size; tiny products and JVMs without {@code --add-modules jdk.incubator.vector} use their scalar twins
  * (ScalarGemmF32, ScalarGemmF64), which give bitwise the same results and are the test oracle; int64 uses a plain
- * loop. With the system property {@code jgrad.blas=openblas}, float products whose operands BLAS can read go to a
- * system OpenBLAS instead (see OpenBlas).
+ * loop. Float products whose operands BLAS can read go to a system OpenBLAS instead when the system property
+ * {@code jgrad.blas} allows it (see {@link Blas}).
  */
 public final class Gemm {
     private Gemm() {
@@ -41,8 +41,45 @@ public final class Gemm {
     /** True when jdk.incubator.vector is in the boot layer (the JVM was started with --add-modules). */
     static final boolean VECTOR_API = vectorApiPresent();
 
-    /** A system OpenBLAS when the system property jgrad.blas is "openblas" and one is found; else null. */
-    static final OpenBlas BLAS = openBlasIfAsked();
+    /**
+     * OpenBLAS for float products, as the system property {@code jgrad.blas} says: {@code auto} (the default) uses a
+     * system libopenblas when one is found and native access is enabled (on the dev machine it ran 1024^2 products
+     * 1.2 to 1.4 times faster than the Java kernels), {@code openblas} asks for it (with a warning when there is
+     * none), {@code java} never uses it. Loaded, and the choice logged, at the first product big enough to use it.
+     */
+    static final class Blas {
+        private Blas() {
+        }
+
+        /** The library, or null for the Java kernels. */
+        static final OpenBlas INSTANCE = choose();
+
+        private static OpenBlas choose() {
+            String choice = System.getProperty("jgrad.blas", "auto").strip();
+            boolean auto = choice.equals("auto");
+            if (choice.equals("java")) {
+                return null;
+            }
+            if (!auto && !choice.equals("openblas")) {
+                LOG.log(System.Logger.Level.WARNING, "jgrad.blas=" + choice + " is not one of auto, openblas, java;"
+                        + " matrix products use the Java kernels");
+                return null;
+            }
+            if (auto && !Gemm.class.getModule().isNativeAccessEnabled()) {
+                return null; // not asked for, and loading would print the JDK's restricted-method warning
+            }
+            StringBuilder whyNot = new StringBuilder();
+            OpenBlas blas = OpenBlas.load(whyNot).orElse(null);
+            if (blas != null) {
+                LOG.log(System.Logger.Level.INFO, "matrix products use OpenBLAS (" + blas.library() + ") through FFM;"
+                        + " -Djgrad.blas=java selects the Java kernels");
+            } else if (!auto) {
+                LOG.log(System.Logger.Level.WARNING, "jgrad.blas=openblas, but no usable OpenBLAS was found (" + whyNot
+                        + "set jgrad.blas.library to its path); matrix products use the Java kernels");
+            }
+            return blas;
+        }
+    }
 
     /**
      * The packed kernels serve products only once a background thread has run them long enough for C2 to compile
@@ -66,12 +103,12 @@ public final class Gemm {
             float[] b, int offB, int batchB, int rsB, int csB, int batch, int m, int k, int n) {
         float[] c = new float[Math.multiplyExact(batch, Math.multiplyExact(m, n))];
         long work = (long) m * n * k;
-        if (BLAS != null && work >= PACKED_MIN_WORK) {
+        if (work >= PACKED_MIN_WORK && Blas.INSTANCE != null) {
             int[] la = OpenBlas.layout(m, k, rsA, csA);
             int[] lb = OpenBlas.layout(k, n, rsB, csB);
             if (la != null && lb != null) {
                 for (int t = 0; t < batch; t++) {
-                    BLAS.sgemm(a, offA + t * batchA, la, b, offB + t * batchB, lb, c, t * m * n, m, n, k);
+                    Blas.INSTANCE.sgemm(a, offA + t * batchA, la, b, offB + t * batchB, lb, c, t * m * n, m, n, k);
                 }
                 return c;
             }
@@ -86,12 +123,12 @@ public final class Gemm {
             double[] b, int offB, int batchB, int rsB, int csB, int batch, int m, int k, int n) {
         double[] c = new double[Math.multiplyExact(batch, Math.multiplyExact(m, n))];
         long work = (long) m * n * k;
-        if (BLAS != null && work >= PACKED_MIN_WORK) {
+        if (work >= PACKED_MIN_WORK && Blas.INSTANCE != null) {
             int[] la = OpenBlas.layout(m, k, rsA, csA);
             int[] lb = OpenBlas.layout(k, n, rsB, csB);
             if (la != null && lb != null) {
                 for (int t = 0; t < batch; t++) {
-                    BLAS.dgemm(a, offA + t * batchA, la, b, offB + t * batchB, lb, c, t * m * n, m, n, k);
+                    Blas.INSTANCE.dgemm(a, offA + t * batchA, la, b, offB + t * batchB, lb, c, t * m * n, m, n, k);
                 }
                 return c;
             }
@@ -256,27 +293,6 @@ public final class Gemm {
                 block.run(t, 0, m, from, to);
             }
         });
-    }
-
-    private static OpenBlas openBlasIfAsked() {
-        String choice = System.getProperty("jgrad.blas", "java").strip();
-        if (choice.equals("java")) {
-            return null;
-        }
-        if (!choice.equals("openblas")) {
-            LOG.log(System.Logger.Level.WARNING, "jgrad.blas=" + choice + " is not one of java, openblas; matrix"
-                    + " products use the Java kernels");
-            return null;
-        }
-        StringBuilder whyNot = new StringBuilder();
-        OpenBlas blas = OpenBlas.load(whyNot).orElse(null);
-        if (blas == null) {
-            LOG.log(System.Logger.Level.WARNING, "jgrad.blas=openblas, but no usable OpenBLAS was found (" + whyNot
-                    + "set jgrad.blas.library to its path); matrix products use the Java kernels");
-        } else {
-            LOG.log(System.Logger.Level.INFO, "matrix products use OpenBLAS (" + blas.library() + ") through FFM");
-        }
-        return blas;
     }
 
     private static boolean vectorApiPresent() {
