@@ -43,10 +43,11 @@ final class GemmF32 {
         }
         // Columns of b packed at once: all of k, in whole panels, within the budget.
         int ncMax = Math.min(roundUp(n, NR), Math.max(NR, PACKED_B_BYTES / Float.BYTES / k / NR * NR));
-        float[] bp = takeBuffer(PACKED_B, k * ncMax);
+        float[] bp = takeBuffer(PACKED_B, Math.multiplyExact(k, ncMax));
         int kBlocks = ceilDiv(k, KC);
         // Row blocks of at most about MC rows, as many as a multiple of the threads and even to a micro-tile, so
-        // that no thread is left with one block more than the others (14% of a 1024^2 float32 product).
+        // that no thread is left with one block more than the others (on two threads, 15 blocks of 70 rows made
+        // a 1024^2 float32 product 9% slower).
         int rowTiles = ceilDiv(m, MR);
         int rowBlocks = Math.min(rowTiles, roundUp(ceilDiv(m, MC), threads));
         int colChunks = rowBlocks % threads == 0 ? 1 : threads / gcd(rowBlocks, threads);
