@@ -55,14 +55,14 @@ final class Primitives {
         boolean forward = false;
         for (Tensor t : inputs) {
             if (t != null) {
-                forward |= t.tangent != null;
+                forward |= t.tangent() != null;
                 grad |= t.requiresGrad();
             }
         }
         if (forward && !COMPUTING_TANGENT.get()[0]) {
             Tensor[] tangents = new Tensor[inputs.length];
             for (int i = 0; i < inputs.length; i++) {
-                tangents[i] = inputs[i] == null ? null : inputs[i].tangent;
+                tangents[i] = inputs[i] == null ? null : inputs[i].tangent();
             }
             // the rule's own ops see the primal values as constants: their tangents are not pushed again
             boolean[] flag = COMPUTING_TANGENT.get();

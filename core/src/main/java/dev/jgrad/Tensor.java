@@ -32,8 +32,10 @@ public final class Tensor {
     private Tensor grad;
     private AccumulateGrad accumulator;
     private HookHandle retainGradHook;
-    /** Forward-mode tangent (dual part), or null. */
+    /** Forward-mode tangent (dual part), or null. Read it through {@link #tangent()}. */
     Tensor tangent;
+    /** For views: the base's tangent when this view's tangent was last derived from it. */
+    private Tensor viewBaseTangent;
 
     Tensor(Storage storage, DType dtype, int[] shape, int[] strides, int offset, Tensor base) {
         this.storage = storage;
@@ -43,6 +45,7 @@ public final class Tensor {
         this.offset = offset;
         this.base = base;
         this.viewBaseFn = base == null ? null : base.gradFn;
+        this.viewBaseTangent = base == null ? null : base.tangent;
     }
 
     /** A fresh contiguous tensor over a kernel's result array. */
@@ -496,6 +499,15 @@ public final class Tensor {
             return accumulator;
         }
         return null;
+    }
+
+    /** The forward-mode tangent; a view re-derives it from its base's when an in-place op replaced that. */
+    Tensor tangent() {
+        if (base != null && base.tangent != viewBaseTangent) {
+            viewBaseTangent = base.tangent;
+            tangent = base.tangent == null ? null : Primitives.viewOfBase(base.tangent, ViewGeometry.of(base, this));
+        }
+        return tangent;
     }
 
     void accumulateGrad(Tensor incoming) {
@@ -1882,8 +1894,12 @@ public final class Tensor {
             throw new DTypeException(op + ": result type " + result.dtype + " can't be cast to the desired output type "
                     + dtype + " (shape " + Shapes.str(shape) + ")");
         }
+        Tensor oldTangent = tangent();
         CpuKernels.copy(result.stridedAs(shape), strided(), shape);
         storage.bumpVersion();
+        if (result.tangent != null || oldTangent != null) {
+            updateTangentInPlace(result.tangent != null ? result.tangent : zerosLike(this));
+        }
         if (record) {
             Node node = result.gradNode();
             if (base == null) {
@@ -1893,6 +1909,19 @@ public final class Tensor {
             }
         }
         return this;
+    }
+
+    /** Forward mode through an in-place op: this tensor (and, for a view, its base) takes the new tangent. */
+    private void updateTangentInPlace(Tensor newTangent) {
+        Tensor t = Arrays.equals(newTangent.shape, shape) ? newTangent : newTangent.expand(shape);
+        if (base != null) {
+            ViewGeometry geometry = ViewGeometry.of(base, this);
+            Tensor old = base.tangent != null ? base.tangent : zerosLike(base);
+            base.tangent = old.sub(Primitives.scatterIntoBase(Primitives.viewOfBase(old, geometry), geometry))
+                    .add(Primitives.scatterIntoBase(t, geometry));
+            viewBaseTangent = base.tangent;
+        }
+        tangent = t;
     }
 
     // ---------------------------------------------------------------- helpers
