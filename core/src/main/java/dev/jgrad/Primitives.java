@@ -78,7 +78,7 @@ final class Primitives {
             for (int i = 0; i < inputs.length; i++) {
                 next[i] = inputs[i] == null ? null : inputs[i].gradNode();
             }
-            PrimitiveNode node = new PrimitiveNode(p.nodeName(), next, vjp, new SavedTensor[0]);
+            PrimitiveNode node = new PrimitiveNode(p.nodeName(), next, vjp, PrimitiveNode.NOTHING_SAVED);
             result.gradFn = node;
             if (save.length > 0) {
                 SavedTensor[] saved = new SavedTensor[save.length];
@@ -225,6 +225,7 @@ final class Primitives {
         private final Partial dx;
         private final Partial dy;
         private final boolean savesResult;
+        private final String opName;
 
         private Binary(String name, BinaryOp op, int linearSignY, Partial dx, Partial dy, boolean savesResult) {
             this.primitive = declare(name, linearSignY != 0 || dx != null);
@@ -233,10 +234,11 @@ final class Primitives {
             this.dx = dx;
             this.dy = dy;
             this.savesResult = savesResult;
+            this.opName = op.name().toLowerCase(java.util.Locale.ROOT);
         }
 
         Tensor apply(Tensor x, Tensor y) {
-            String name = op.name().toLowerCase();
+            String name = opName;
             DType common = resultType(x, y);
             if (op.isLogical()) {
                 common = DType.BOOL;
@@ -870,6 +872,6 @@ final class Primitives {
         }
         ViewGeometry geometry = ViewGeometry.of(base, view);
         return new PrimitiveNode(AS_STRIDED.nodeName(), new Node[] {baseNode},
-                (grad, saved) -> grads(scatterIntoBase(grad, geometry)), new SavedTensor[0]);
+                (grad, saved) -> grads(scatterIntoBase(grad, geometry)), PrimitiveNode.NOTHING_SAVED);
     }
 }

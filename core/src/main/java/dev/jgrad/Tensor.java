@@ -510,7 +510,8 @@ public final class Tensor {
         return tangent;
     }
 
-    void accumulateGrad(Tensor incoming) {
+    /** Synchronized: backward passes on several threads may share this leaf. */
+    synchronized void accumulateGrad(Tensor incoming) {
         if (GradMode.isEnabled()) { // createGraph: keep the gradient's own history
             grad = grad == null ? incoming : grad.add(incoming);
         } else if (grad == null) {
