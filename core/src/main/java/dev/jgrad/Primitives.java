@@ -36,9 +36,6 @@ final class Primitives {
 
     private static final Tensor[] NOTHING = new Tensor[0];
 
-    /** True on a thread while a JVP rule runs. */
-    private static final ThreadLocal<boolean[]> COMPUTING_TANGENT = ThreadLocal.withInitial(() -> new boolean[1]);
-
     /** Forward mode: the output tangent from the input tangents (null where an input has none). */
     @FunctionalInterface
     interface Jvp {
@@ -49,29 +46,22 @@ final class Primitives {
      * Records one application: a backward node when grad mode is on and an input requires grad, and the
      * output tangent when an input carries one. {@code save} may include {@code result} itself.
      */
-    private static Tensor record(Primitive p, Tensor result, Tensor[] inputs, Tensor[] save,
+    static Tensor record(Primitive p, Tensor result, Tensor[] inputs, Tensor[] save,
                                  PrimitiveNode.Vjp vjp, Jvp jvp) {
         boolean grad = false;
-        boolean forward = false;
+        Tangents levels = null;
         for (Tensor t : inputs) {
             if (t != null) {
-                forward |= t.tangent() != null;
                 grad |= t.requiresGrad();
+                for (Tangents l = t.tangents(); l != null; l = l.next()) {
+                    if (Tangents.get(levels, l.level()) == null) {
+                        levels = new Tangents(l.level(), l.value(), levels);
+                    }
+                }
             }
         }
-        if (forward && !COMPUTING_TANGENT.get()[0]) {
-            Tensor[] tangents = new Tensor[inputs.length];
-            for (int i = 0; i < inputs.length; i++) {
-                tangents[i] = inputs[i] == null ? null : inputs[i].tangent();
-            }
-            // the rule's own ops see the primal values as constants: their tangents are not pushed again
-            boolean[] flag = COMPUTING_TANGENT.get();
-            flag[0] = true;
-            try {
-                result.tangent = jvp.apply(tangents);
-            } finally {
-                flag[0] = false;
-            }
+        for (Tangents l = levels; l != null; l = l.next()) {
+            pushTangent(l.level(), result, inputs, jvp);
         }
         if (grad && GradMode.isEnabled()) {
             Node[] next = new Node[inputs.length];
@@ -90,6 +80,24 @@ final class Primitives {
             }
         }
         return result;
+    }
+
+    /** The output tangent of one forward-mode level; the level is paused while its own rule runs. */
+    private static void pushTangent(int level, Tensor result, Tensor[] inputs, Jvp jvp) {
+        if (!ForwardMode.propagates(level)) {
+            return;
+        }
+        Tensor[] tangents = new Tensor[inputs.length];
+        for (int i = 0; i < inputs.length; i++) {
+            tangents[i] = inputs[i] == null ? null : inputs[i].tangent(level);
+        }
+        ForwardMode.pause(level);
+        try {
+            Tensor tangent = jvp.apply(tangents);
+            result.setTangent(level, tangent);
+        } finally {
+            ForwardMode.resume();
+        }
     }
 
     private static Tensor[] grads(Tensor... grads) {
@@ -594,6 +602,16 @@ final class Primitives {
         return record(SLICE_SCATTER, result, new Tensor[] {src}, NOTHING,
                 (grad, saved) -> grads(grad.slice(dim, start, stop, step)),
                 tangents -> sliceScatter(tangents[0], shape, dim, start, step));
+    }
+
+    static final Primitive ALIAS = declare("Alias", true);
+
+    /** The same tensor under a new identity (a view of all of it): where transforms attach their inputs. */
+    static Tensor alias(Tensor x) {
+        Tensor result = x.viewWith(x.shape, x.strides, x.offset);
+        return record(ALIAS, result, new Tensor[] {x}, NOTHING,
+                (grad, saved) -> grads(grad),
+                tangents -> tangents[0]);
     }
 
     static final Primitive CLONE = declare("Clone", true);

@@ -32,10 +32,10 @@ public final class Tensor {
     private Tensor grad;
     private AccumulateGrad accumulator;
     private HookHandle retainGradHook;
-    /** Forward-mode tangent (dual part), or null. Read it through {@link #tangent()}. */
-    Tensor tangent;
-    /** For views: the base's tangent when this view's tangent was last derived from it. */
-    private Tensor viewBaseTangent;
+    /** Forward-mode tangents by level, or null. Read them through {@link #tangents()}. */
+    private Tangents tangents;
+    /** For views: the base's tangents when this view's were last derived from them. */
+    private Tangents viewBaseTangents;
 
     Tensor(Storage storage, DType dtype, int[] shape, int[] strides, int offset, Tensor base) {
         this.storage = storage;
@@ -45,7 +45,7 @@ public final class Tensor {
         this.offset = offset;
         this.base = base;
         this.viewBaseFn = base == null ? null : base.gradFn;
-        this.viewBaseTangent = base == null ? null : base.tangent;
+        this.viewBaseTangents = base == null ? null : base.tangents;
     }
 
     /** A fresh contiguous tensor over a kernel's result array. */
@@ -501,13 +501,26 @@ public final class Tensor {
         return null;
     }
 
-    /** The forward-mode tangent; a view re-derives it from its base's when an in-place op replaced that. */
-    Tensor tangent() {
-        if (base != null && base.tangent != viewBaseTangent) {
-            viewBaseTangent = base.tangent;
-            tangent = base.tangent == null ? null : Primitives.viewOfBase(base.tangent, ViewGeometry.of(base, this));
+    /** All forward-mode tangents; a view re-derives its own from its base's when an in-place op replaced those. */
+    Tangents tangents() {
+        if (base != null && base.tangents != viewBaseTangents) {
+            viewBaseTangents = base.tangents;
+            ViewGeometry geometry = ViewGeometry.of(base, this);
+            tangents = null;
+            for (Tangents t = base.tangents; t != null; t = t.next()) {
+                tangents = Tangents.with(tangents, t.level(), Primitives.viewOfBase(t.value(), geometry));
+            }
         }
-        return tangent;
+        return tangents;
+    }
+
+    /** The tangent of forward-mode level {@code level}, or null. */
+    Tensor tangent(int level) {
+        return Tangents.get(tangents(), level);
+    }
+
+    void setTangent(int level, Tensor tangent) {
+        tangents = tangent == null ? Tangents.without(tangents(), level) : Tangents.with(tangents(), level, tangent);
     }
 
     /** Synchronized: backward passes on several threads may share this leaf. */
@@ -1895,12 +1908,10 @@ public final class Tensor {
             throw new DTypeException(op + ": result type " + result.dtype + " can't be cast to the desired output type "
                     + dtype + " (shape " + Shapes.str(shape) + ")");
         }
-        Tensor oldTangent = tangent();
+        Tangents oldTangents = tangents();
         CpuKernels.copy(result.stridedAs(shape), strided(), shape);
         storage.bumpVersion();
-        if (result.tangent != null || oldTangent != null) {
-            updateTangentInPlace(result.tangent != null ? result.tangent : zerosLike(this));
-        }
+        updateTangentsInPlace(oldTangents, result.tangents());
         if (record) {
             Node node = result.gradNode();
             if (base == null) {
@@ -1912,17 +1923,28 @@ public final class Tensor {
         return this;
     }
 
-    /** Forward mode through an in-place op: this tensor (and, for a view, its base) takes the new tangent. */
-    private void updateTangentInPlace(Tensor newTangent) {
-        Tensor t = Arrays.equals(newTangent.shape, shape) ? newTangent : newTangent.expand(shape);
-        if (base != null) {
-            ViewGeometry geometry = ViewGeometry.of(base, this);
-            Tensor old = base.tangent != null ? base.tangent : zerosLike(base);
-            base.tangent = old.sub(Primitives.scatterIntoBase(Primitives.viewOfBase(old, geometry), geometry))
-                    .add(Primitives.scatterIntoBase(t, geometry));
-            viewBaseTangent = base.tangent;
+    /** Forward mode through an in-place op: this tensor (and, for a view, its base) takes the new tangents. */
+    private void updateTangentsInPlace(Tangents before, Tangents after) {
+        java.util.Set<Integer> levels = new java.util.TreeSet<>();
+        for (Tangents t = before; t != null; t = t.next()) {
+            levels.add(t.level());
         }
-        tangent = t;
+        for (Tangents t = after; t != null; t = t.next()) {
+            levels.add(t.level());
+        }
+        for (int level : levels) {
+            Tensor newTangent = Tangents.get(after, level);
+            Tensor t = newTangent == null ? zerosLike(this)
+                    : Arrays.equals(newTangent.shape, shape) ? newTangent : newTangent.expand(shape);
+            if (base != null) {
+                ViewGeometry geometry = ViewGeometry.of(base, this);
+                Tensor old = base.tangent(level) != null ? base.tangent(level) : zerosLike(base);
+                base.setTangent(level, old.sub(Primitives.scatterIntoBase(Primitives.viewOfBase(old, geometry), geometry))
+                        .add(Primitives.scatterIntoBase(t, geometry)));
+                viewBaseTangents = base.tangents;
+            }
+            tangents = Tangents.with(tangents, level, t);
+        }
     }
 
     // ---------------------------------------------------------------- helpers
