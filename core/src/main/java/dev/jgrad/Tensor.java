@@ -632,13 +632,18 @@ public final class Tensor {
         return target == dtype ? this : Primitives.cast(this, target);
     }
 
-    /** |this - other| <= atol + rtol * |other| elementwise (broadcasting), NaNs unequal. */
+    /**
+     * |this - other| <= atol + rtol * |other| elementwise (broadcasting), NaNs unequal; infinities are close
+     * only to an equal infinity.
+     */
     public boolean allClose(Tensor other, double rtol, double atol) {
         int[] out = Shapes.broadcast("allClose", shape, other.shape);
         double[] a = expand(out).toDoubleArray();
         double[] b = other.expand(out).toDoubleArray();
         for (int i = 0; i < a.length; i++) {
-            if (!(Math.abs(a[i] - b[i]) <= atol + rtol * Math.abs(b[i])) && a[i] != b[i]) {
+            boolean close = a[i] == b[i] || Double.isFinite(a[i]) && Double.isFinite(b[i])
+                    && Math.abs(a[i] - b[i]) <= atol + rtol * Math.abs(b[i]);
+            if (!close) {
                 return false;
             }
         }
