@@ -339,7 +339,8 @@ public final class Tensor {
         double delta = steps > 1 ? (end - start) / (steps - 1) : 0;
         for (int i = 0; i < steps; i++) {
             // fill from both ends, as PyTorch does, so the last value is exactly end
-            CpuKernels.write(out, i, i < steps / 2 ? start + i * delta : end - (steps - 1 - i) * delta);
+            CpuKernels.write(out, i, steps == 1 ? start
+                    : i < steps / 2 ? start + i * delta : end - (steps - 1 - i) * delta);
         }
         return wrap(out, new int[] {steps});
     }
