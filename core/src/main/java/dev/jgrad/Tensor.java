@@ -1302,11 +1302,11 @@ public final class Tensor {
         return Primitives.where(cond, y.scalarFor(x), y);
     }
 
-    /** min(max(x, min), max); the gradient passes where min &lt;= x &lt;= max. */
+    /**
+     * min(max(x, min), max); the gradient passes where min &lt;= x &lt;= max. When min &gt; max every element
+     * becomes max, as in PyTorch.
+     */
     public Tensor clamp(double min, double max) {
-        if (min > max) {
-            throw new JgradException("clamp: min " + min + " is greater than max " + max);
-        }
         return clampMin(min).clampMax(max);
     }
 
