@@ -1364,7 +1364,8 @@ public final class Tensor {
     /** Sum over {@code dims} divided by the number of elements reduced; floating tensors only. */
     public Tensor mean(int[] dims, boolean keepDim) {
         requireFloating("mean");
-        return sum(dims, keepDim).div((double) reducedCount("mean", dims));
+        int count = reducedCount("mean", dims);
+        return sum(dims, keepDim).div((double) count);
     }
 
     private int reducedCount(String op, int[] dims) {
@@ -1416,6 +1417,7 @@ public final class Tensor {
 
     /** The values and positions of the largest elements along {@code dim}. */
     public ValuesIndices max(int dim, boolean keepDim) {
+        Shapes.dim("max", dim, shape.length);
         return valuesAt(argmax(dim, true), dim, keepDim);
     }
 
@@ -1424,6 +1426,7 @@ public final class Tensor {
     }
 
     public ValuesIndices min(int dim, boolean keepDim) {
+        Shapes.dim("min", dim, shape.length);
         return valuesAt(argmin(dim, true), dim, keepDim);
     }
 
@@ -1436,7 +1439,7 @@ public final class Tensor {
     }
 
     private ValuesIndices valuesAt(Tensor keptIndices, int dim, boolean keepDim) {
-        int d = Shapes.dim("max", dim, shape.length);
+        int d = Shapes.dim("max", dim, shape.length); // validated by the caller
         Tensor x = shape.length == 0 ? reshape(1) : this;
         // gather x[..., idx, ...] through a flat index into the dim-last layout
         Tensor moved = x.movedToLast(d);
@@ -1515,16 +1518,18 @@ public final class Tensor {
     /** Variance over {@code dims}: sum((x - mean)^2) / (n - correction). */
     public Tensor var(int[] dims, int correction, boolean keepDim) {
         requireFloating("var");
-        Tensor centered = sub(mean(dims, true));
         int n = reducedCount("var", dims);
+        Tensor centered = sub(mean(dims, true));
         return centered.mul(centered).sum(dims, keepDim).div((double) Math.max(0, n - correction));
     }
 
     public Tensor std() {
-        return var().sqrt();
+        return std(new int[0], 1, false);
     }
 
     public Tensor std(int[] dims, int correction, boolean keepDim) {
+        requireFloating("std");
+        Shapes.dimMask("std", dims, shape.length);
         return var(dims, correction, keepDim).sqrt();
     }
 
@@ -1535,10 +1540,11 @@ public final class Tensor {
 
     public Tensor logSumExp(int[] dims, boolean keepDim) {
         requireFloating("logSumExp");
+        boolean[] mask = Shapes.dimMask("logSumExp", dims, shape.length);
         Tensor m = amax(dims, true).detach();
         Tensor finiteMax = where(m.abs().eq(Double.POSITIVE_INFINITY), zerosLike(m), m);
         Tensor out = sub(finiteMax).exp().sum(dims, true).log().add(finiteMax);
-        return keepDim ? out : out.squeezeDims(Shapes.dimMask("logSumExp", dims, shape.length));
+        return keepDim ? out : out.squeezeDims(mask);
     }
 
     private Tensor squeezeDims(boolean[] mask) {
@@ -1560,6 +1566,7 @@ public final class Tensor {
     /** The p-norm (sum |x|^p)^(1/p) over {@code dims}; p may be infinite. */
     public Tensor norm(double p, int[] dims, boolean keepDim) {
         requireFloating("norm");
+        Shapes.dimMask("norm", dims, shape.length);
         if (p == Double.POSITIVE_INFINITY) {
             return abs().amax(dims, keepDim);
         }
