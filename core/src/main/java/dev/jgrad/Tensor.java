@@ -961,9 +961,21 @@ public final class Tensor {
      */
     public Tensor index(Tensor indices) {
         if (indices.dtype == DType.BOOL) {
-            return maskedSelect(indices);
+            return indexMask(indices);
         }
         return indexSelect(0, indices);
+    }
+
+    /** {@code x[mask]}: the sub-tensors where a mask over the leading dims is true, shape [count, rest...]. */
+    private Tensor indexMask(Tensor mask) {
+        int lead = mask.shape.length;
+        if (lead > shape.length || !Arrays.equals(mask.shape, Arrays.copyOf(shape, lead))) {
+            throw new IndexException("index: the shape of the mask " + Shapes.str(mask.shape)
+                    + " does not match the leading dims of the indexed tensor's shape " + Shapes.str(shape));
+        }
+        int[] rest = Arrays.copyOfRange(shape, lead, shape.length);
+        Tensor rows = reshape(Shapes.concat(new int[] {Shapes.numel(mask.shape)}, rest));
+        return rows.indexSelect(0, mask.flatten().nonzeroFlat());
     }
 
     /** The entries of {@code indices} (INT64, any shape) along {@code dim}; negative indices count from the end. */
@@ -1004,19 +1016,8 @@ public final class Tensor {
         if (mask.dtype != DType.BOOL) {
             throw new DTypeException("maskedSelect: mask must be bool, got " + mask.dtype);
         }
-        if (mask.shape.length < shape.length && mask.shape.length > 0 && indicesMaskLeading(mask)) {
-            // x[mask] with a mask over the leading dims: whole sub-tensors are picked
-            int lead = mask.shape.length;
-            int[] rest = Arrays.copyOfRange(shape, lead, shape.length);
-            Tensor rows = reshape(Shapes.concat(new int[] {-1}, rest));
-            return rows.indexSelect(0, mask.flatten().nonzeroFlat());
-        }
         int[] out = Shapes.broadcast("maskedSelect", shape, mask.shape);
         return expand(out).reshape(-1).indexSelect(0, mask.expand(out).reshape(-1).nonzeroFlat());
-    }
-
-    private boolean indicesMaskLeading(Tensor mask) {
-        return Arrays.equals(mask.shape, Arrays.copyOf(shape, mask.shape.length));
     }
 
     /** Flat positions of the true (nonzero) elements, as a 1-d INT64 tensor. */
