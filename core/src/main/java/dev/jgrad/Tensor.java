@@ -1689,7 +1689,8 @@ public final class Tensor {
             expandedShape[2 * i + 1] = own;
             result[i] = repeats[i] * own;
         }
-        return reshape(interleaved).expand(expandedShape).reshape(result);
+        Tensor out = reshape(interleaved).expand(expandedShape).reshape(result);
+        return out.sharesStorageWith(this) ? out.clone() : out; // reshape kept a view: copy, as PyTorch
     }
 
     /** The elements in reverse order along each of {@code dims}. A copy. */
