@@ -1868,13 +1868,13 @@ public final class Tensor {
             throw new DTypeException("maskedFillInPlace: mask must be bool, got " + mask.dtype);
         }
         Tensor v = scalarFor(value);
-        return inPlace("maskedFillInPlace", self -> where(mask, v, self), v);
+        return inPlace("maskedFillInPlace", self -> where(mask, v, self), mask);
     }
 
     /**
-     * The common path of every in-place op: checks that it is allowed, computes the new value out of
-     * place, writes it into this tensor's memory, bumps the version and, when recording, makes this
-     * tensor (or, for a view, its base) continue from the op's node.
+     * The common path of every in-place op: checks that it is allowed and that {@code other} broadcasts to
+     * this shape, computes the new value out of place, writes it into this tensor's memory, bumps the
+     * version and, when recording, makes this tensor (or, for a view, its base) continue from the op's node.
      */
     private Tensor inPlace(String op, Function<Tensor, Tensor> newValue, Tensor other) {
         boolean recording = GradMode.isEnabled();
@@ -1892,6 +1892,11 @@ public final class Tensor {
                         + " tensor (shape " + Shapes.str(shape) + ", strides " + Shapes.str(strides)
                         + ") refers to a single memory location; clone() it first");
             }
+        }
+        int[] broadcast = Shapes.broadcast(op, shape, other.shape);
+        if (!Arrays.equals(broadcast, shape)) {
+            throw new ShapeException(op + ": output with shape " + Shapes.str(shape)
+                    + " doesn't match the broadcast shape " + Shapes.str(broadcast));
         }
         boolean record = recording && (requiresGrad() || other.requiresGrad());
         Tensor result;
