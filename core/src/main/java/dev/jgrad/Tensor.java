@@ -1796,11 +1796,19 @@ public final class Tensor {
         return addInPlace(scalarFor(value));
     }
 
+    public Tensor addInPlace(long value) {
+        return addInPlace(scalarFor(value));
+    }
+
     public Tensor subInPlace(Tensor other) {
         return inPlace("subInPlace", self -> self.sub(other), other);
     }
 
     public Tensor subInPlace(double value) {
+        return subInPlace(scalarFor(value));
+    }
+
+    public Tensor subInPlace(long value) {
         return subInPlace(scalarFor(value));
     }
 
@@ -1812,11 +1820,19 @@ public final class Tensor {
         return mulInPlace(scalarFor(value));
     }
 
+    public Tensor mulInPlace(long value) {
+        return mulInPlace(scalarFor(value));
+    }
+
     public Tensor divInPlace(Tensor other) {
         return inPlace("divInPlace", self -> self.div(other), other);
     }
 
     public Tensor divInPlace(double value) {
+        return divInPlace(scalarFor(value));
+    }
+
+    public Tensor divInPlace(long value) {
         return divInPlace(scalarFor(value));
     }
 
