@@ -1841,15 +1841,15 @@ public final class Tensor {
         return fillInPlace(0);
     }
 
-    /** Sets every element to {@code value}. Modifies this. */
+    /** Sets every element to {@code value} (converted to this dtype, as PyTorch's fill_). Modifies this. */
     public Tensor fillInPlace(double value) {
-        Tensor v = scalarFor(value);
-        return inPlace("fillInPlace", self -> zerosLike(self).add(v), v);
+        Tensor v = scalar(value, dtype);
+        return inPlace("fillInPlace", self -> v.expand(self.shape), v);
     }
 
     /** Copies {@code src} (broadcast to this shape, converted to this dtype) into this. Modifies this. */
     public Tensor copyInPlace(Tensor src) {
-        return inPlace("copyInPlace", self -> src.to(dtype).add(zerosLike(self)), src);
+        return inPlace("copyInPlace", self -> src.to(dtype).expand(self.shape).clone(), src);
     }
 
     /** {@code this[i] = value}. Modifies this; differentiable with respect to value. */
@@ -1878,12 +1878,12 @@ public final class Tensor {
         return this;
     }
 
-    /** Sets the elements where {@code mask} is true to {@code value}. Modifies this. */
+    /** Sets the elements where {@code mask} is true to {@code value} (converted to this dtype). Modifies this. */
     public Tensor maskedFillInPlace(Tensor mask, double value) {
         if (mask.dtype != DType.BOOL) {
             throw new DTypeException("maskedFillInPlace: mask must be bool, got " + mask.dtype);
         }
-        Tensor v = scalarFor(value);
+        Tensor v = scalar(value, dtype);
         return inPlace("maskedFillInPlace", self -> where(mask, v, self), mask);
     }
 
