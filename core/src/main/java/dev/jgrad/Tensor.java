@@ -1854,7 +1854,7 @@ public final class Tensor {
 
     /** {@code this[i] = value}. Modifies this; differentiable with respect to value. */
     public Tensor set(int i, Tensor value) {
-        get(i).copyInPlace(value);
+        get(i).copyInPlace(withoutLeadingOnes(value));
         return this;
     }
 
@@ -1864,7 +1864,7 @@ public final class Tensor {
 
     /** {@code this[i, j] = value}. Modifies this. */
     public Tensor set(int i, int j, Tensor value) {
-        get(i, j).copyInPlace(value);
+        get(i, j).copyInPlace(withoutLeadingOnes(value));
         return this;
     }
 
@@ -1874,8 +1874,17 @@ public final class Tensor {
 
     /** {@code this[index...] = value} for leading integer indices. Modifies this. */
     public Tensor set(int[] index, Tensor value) {
-        get(index).copyInPlace(value);
+        get(index).copyInPlace(withoutLeadingOnes(value));
         return this;
+    }
+
+    /** The value of an indexed assignment with its leading size-1 dims dropped, as PyTorch's setitem does. */
+    private static Tensor withoutLeadingOnes(Tensor value) {
+        int lead = 0;
+        while (lead < value.shape.length && value.shape[lead] == 1) {
+            lead++;
+        }
+        return lead == 0 ? value : value.reshape(Arrays.copyOfRange(value.shape, lead, value.shape.length));
     }
 
     /** Sets the elements where {@code mask} is true to {@code value} (converted to this dtype). Modifies this. */
