@@ -234,7 +234,11 @@ final class Primitives {
             this.dx = dx;
             this.dy = dy;
             this.savesResult = savesResult;
-            this.opName = op.name().toLowerCase(java.util.Locale.ROOT);
+            this.opName = switch (op) { // the public method's name
+                case AND -> "logicalAnd";
+                case OR -> "logicalOr";
+                default -> op.name().toLowerCase(java.util.Locale.ROOT);
+            };
         }
 
         Tensor apply(Tensor x, Tensor y) {

@@ -1603,6 +1603,7 @@ public final class Tensor {
             throw new ShapeException("stack: expects a non-empty list of tensors");
         }
         int[] first = tensors.get(0).shape;
+        int d = Shapes.dim("stack", dim, first.length + 1);
         List<Tensor> expanded = new ArrayList<>(tensors.size());
         for (int i = 0; i < tensors.size(); i++) {
             Tensor t = tensors.get(i);
@@ -1610,9 +1611,9 @@ public final class Tensor {
                 throw new ShapeException("stack: expects each tensor to be equal size, but got " + Shapes.str(first)
                         + " at entry 0 and " + Shapes.str(t.shape) + " at entry " + i);
             }
-            expanded.add(t.unsqueeze(dim));
+            expanded.add(t.unsqueeze(d));
         }
-        return cat(expanded, Shapes.dim("stack", dim, first.length + 1));
+        return cat(expanded, d);
     }
 
     public static Tensor stack(int dim, Tensor... tensors) {
