@@ -884,6 +884,9 @@ public final class Tensor {
                     throw new ShapeException("expand: -1 is not allowed in a new leading dimension " + Shapes.str(newShape));
                 }
                 target[i] = own;
+            } else if (target[i] < 0) {
+                throw new ShapeException("expand: invalid size " + target[i] + " in " + Shapes.str(newShape)
+                        + " (only -1 may be negative)");
             } else if (own != 1 && own != target[i]) {
                 throw new ShapeException("expand: the size of dimension " + (i - shift) + " (" + own + ") of shape "
                         + Shapes.str(shape) + " must match " + target[i] + " or be 1 to expand to " + Shapes.str(newShape));

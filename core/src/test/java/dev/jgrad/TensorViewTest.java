@@ -227,6 +227,9 @@ class TensorViewTest {
                 lit("[3, 1]"), lit("[2, 4]"));
         assertThrowsMessage(ShapeException.class, () -> col.expand(4), "^expand", "rank");
         assertThrowsMessage(ShapeException.class, () -> col.expand(-1, 3, 1), "^expand", "-1");
+        assertThrowsMessage(ShapeException.class, () -> Tensor.of(1.0).expand(-2), "^expand", "invalid size -2",
+                lit("[-2]"));
+        assertThrowsMessage(ShapeException.class, () -> col.expand(3, -3), "^expand", "-3");
     }
 
     // ------------------------------------------------------------------ slice, select, get
