@@ -1639,6 +1639,9 @@ public final class Tensor {
     /** Pieces of the given sizes along {@code dim}; they must add up to the dim's size. Views. */
     public List<Tensor> split(int[] sizes, int dim) {
         int d = Shapes.dim("split", dim, shape.length);
+        if (Arrays.stream(sizes).anyMatch(s -> s < 0)) {
+            throw new ShapeException("split: sizes " + Arrays.toString(sizes) + " must be non-negative");
+        }
         int total = Arrays.stream(sizes).sum();
         if (total != shape[d]) {
             throw new ShapeException("split: sizes " + Arrays.toString(sizes) + " add up to " + total

@@ -116,6 +116,8 @@ class TensorStructureTest {
         assertThrowsMessage(ShapeException.class, () -> range(5).split(new int[] {1, 2}, 0), "^split",
                 lit("[1, 2]"), "add up to 3", "size 5");
         assertThrowsMessage(JgradException.class, () -> range(5).split(0, 0), "^split", "positive");
+        assertThrowsMessage(ShapeException.class, () -> range(5).split(new int[] {-1, 6}, 0), "^split",
+                lit("[-1, 6]"), "non-negative");
         assertThrowsMessage(IndexException.class, () -> range(5).split(1, 1), "^split", "dimension 1");
     }
 
