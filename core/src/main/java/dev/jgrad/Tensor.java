@@ -301,6 +301,10 @@ public final class Tensor {
         if (step == 0) {
             throw new JgradException("arange: step must be nonzero");
         }
+        if (step > 0 ? end < start : end > start) {
+            throw new JgradException("arange: upper bound and lower bound inconsistent with step sign (start=" + start
+                    + ", end=" + end + ", step=" + step + ")");
+        }
         int n = (int) Math.max(0, Math.ceilDiv(end - start, step));
         long[] out = new long[n];
         for (int i = 0; i < n; i++) {
@@ -317,6 +321,10 @@ public final class Tensor {
     public static Tensor arange(double start, double end, double step, DType dtype) {
         if (step == 0 || Double.isNaN(step)) {
             throw new JgradException("arange: step must be nonzero, got " + step);
+        }
+        if (step > 0 ? end < start : end > start) {
+            throw new JgradException("arange: upper bound and lower bound inconsistent with step sign (start=" + start
+                    + ", end=" + end + ", step=" + step + ")");
         }
         int n = (int) Math.max(0, Math.ceil((end - start) / step));
         Object out = CpuKernels.allocate(dtype, n);

@@ -150,6 +150,11 @@ class TensorCreationTest {
         assertLongs(Tensor.arange(0), shape(0));
         assertLongs(Tensor.arange(4, 4, 1), shape(0));
         assertThrowsMessage(JgradException.class, () -> Tensor.arange(0, 5, 0), "^arange", "step");
+        // torch.arange(-3) and torch.arange(5, 0, 1) fail rather than return nothing
+        assertThrowsMessage(JgradException.class, () -> Tensor.arange(-3), "^arange", "inconsistent with step sign",
+                "end=-3");
+        assertThrowsMessage(JgradException.class, () -> Tensor.arange(5, 0, 1), "^arange", "step sign");
+        assertThrowsMessage(JgradException.class, () -> Tensor.arange(0, 5, -1), "^arange", "step sign");
     }
 
     @Test
@@ -163,6 +168,8 @@ class TensorCreationTest {
         assertTensor(Tensor.arange(1.0, -1.0, -0.5), DType.FLOAT32, shape(4), 1, 0.5, 0, -0.5);
         assertTensor(Tensor.arange(0.0, 1.5, 1.0), DType.FLOAT32, shape(2), 0, 1);
         assertThrowsMessage(JgradException.class, () -> Tensor.arange(0.0, 1.0, 0.0), "^arange", "step");
+        assertThrowsMessage(JgradException.class, () -> Tensor.arange(1.0, 0.0, 0.5), "^arange", "step sign");
+        assertTensor(Tensor.arange(1.0, 1.0, -0.5), DType.FLOAT32, shape(0));
     }
 
     @Test
