@@ -1575,12 +1575,21 @@ public final class Tensor {
         return norm(2, new int[0], false);
     }
 
-    /** The p-norm (sum |x|^p)^(1/p) over {@code dims}; p may be infinite. */
+    /**
+     * The p-norm (sum |x|^p)^(1/p) over {@code dims}, as torch.linalg.vector_norm: p = inf is max |x|,
+     * p = -inf is min |x|, p = 0 counts the nonzero elements.
+     */
     public Tensor norm(double p, int[] dims, boolean keepDim) {
         requireFloating("norm");
         Shapes.dimMask("norm", dims, shape.length);
         if (p == Double.POSITIVE_INFINITY) {
             return abs().amax(dims, keepDim);
+        }
+        if (p == Double.NEGATIVE_INFINITY) {
+            return abs().amin(dims, keepDim);
+        }
+        if (p == 0) {
+            return ne(0).to(dtype).sum(dims, keepDim);
         }
         if (p == 2) {
             return mul(this).sum(dims, keepDim).sqrt();

@@ -206,6 +206,12 @@ class TensorReductionTest {
         assertTensor(cube().norm(2, new int[] {1, 2}, false), DType.FLOAT64, shape(2), 22.494443758403985,
                 61.78996682310163);
         assertTensor(Tensor.of(3f, 4f).norm(), DType.FLOAT32, shape(), 5);
+        // torch.linalg.vector_norm: ord 0 counts nonzeros, -inf is the smallest magnitude
+        assertTensor(Tensor.of(3.0, 0.0, -4.0).norm(0, new int[0], false), DType.FLOAT64, shape(), 2);
+        assertTensor(m().sub(3.0).norm(0, new int[] {1}, true), DType.FLOAT64, shape(2, 1), 2, 3);
+        assertTensor(Tensor.of(3.0, 0.5, -4.0).norm(-INF, new int[0], false), DType.FLOAT64, shape(), 0.5);
+        assertTensor(m().neg().norm(-INF, new int[] {0}, false), DType.FLOAT64, shape(3), 1, 2, 3);
+        assertTensor(Tensor.of(1.0, 4.0).norm(0.5, new int[0], false), DType.FLOAT64, shape(), 9);
         assertThrowsMessage(DTypeException.class, () -> Tensor.of(3L, 4L).norm(), "^norm", "int64");
     }
 
