@@ -1223,7 +1223,12 @@ public final class Tensor {
         return pow(scalarFor(exponent));
     }
 
+    /** this ** exponent; an integer tensor to a negative integer power fails, as in PyTorch. */
     public Tensor pow(long exponent) {
+        if (exponent < 0 && !dtype.isFloating()) {
+            throw new DTypeException("pow: integers to negative integer powers are not allowed (dtype " + dtype
+                    + ", exponent " + exponent + ")");
+        }
         return pow(scalarFor(exponent));
     }
 

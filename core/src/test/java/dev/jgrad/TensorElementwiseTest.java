@@ -276,6 +276,10 @@ class TensorElementwiseTest {
         assertLongs(i.mul(3L), shape(3), 21, -21, 9);
         assertLongs(Tensor.of(2L, 3L, -2L).pow(3L), shape(3), 8, 27, -8);
         assertLongs(Tensor.of(2L).pow(62L), shape(1), 1L << 62);
+        assertThrowsMessage(DTypeException.class, () -> Tensor.of(2L, 3L).pow(-1L), "^pow",
+                "integers to negative integer powers", "int64", "-1");
+        assertTensor(Tensor.of(2L, 4L).pow(-1.0), DType.FLOAT32, shape(2), 0.5, 0.25);
+        assertTensor(Tensor.of(2.0).pow(-2L), DType.FLOAT64, shape(1), 0.25);
         assertLongs(Tensor.of(3L).pow(Tensor.of(0L, 1L, 39L)), shape(3), 1, 3, 4052555153018976267L);
         assertLongs(Tensor.of(1L << 60).add(Tensor.of(1L)), shape(1), (1L << 60) + 1);
         assertLongs(i.maximum(Tensor.of(0L)), shape(3), 7, 0, 3);
