@@ -39,7 +39,7 @@ class TensorPromotionTest {
     void tensorsWithDimsPromoteToTheWiderType() {
         assertTensor(Tensor.of(1L, 2L).add(Tensor.of(0.5f, 0.5f)), DType.FLOAT32, shape(2), 1.5, 2.5);
         assertTensor(Tensor.of(1L, 2L).mul(Tensor.of(0.1, 0.1)), DType.FLOAT64, shape(2), 0.1, 0.2);
-        assertTensor(Tensor.of(1f).add(Tensor.of(0.1)), DType.FLOAT64, shape(1), 1 + (double) 0.1);
+        assertTensor(Tensor.of(1f).add(Tensor.of(0.1)), DType.FLOAT64, shape(1), 1.1);
         assertTensor(Tensor.of(1f).sub(Tensor.of(new double[][] {{0.25}})), DType.FLOAT64, shape(1, 1), 0.75);
         assertLongs(Tensor.of(true, false).add(Tensor.of(5L, 5L)), shape(2), 6, 5);
         assertTensor(Tensor.of(true, false).mul(Tensor.of(2.5f, 2.5f)), DType.FLOAT32, shape(2), 2.5, 0);
