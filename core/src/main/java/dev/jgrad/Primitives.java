@@ -242,7 +242,11 @@ final class Primitives {
             this.dx = dx;
             this.dy = dy;
             this.savesResult = savesResult;
-            this.opName = op.name().toLowerCase(java.util.Locale.ROOT);
+            this.opName = switch (op) { // the public method's name
+                case AND -> "logicalAnd";
+                case OR -> "logicalOr";
+                default -> op.name().toLowerCase(java.util.Locale.ROOT);
+            };
         }
 
         Tensor apply(Tensor x, Tensor y) {
@@ -252,8 +256,18 @@ final class Primitives {
                 common = DType.BOOL;
             } else if (!op.isComparison()) {
                 if (x.dtype == DType.BOOL && y.dtype == DType.BOOL) {
-                    throw new DTypeException(name + ": arithmetic on two bool tensors is not supported (shapes "
-                            + Shapes.str(x.shape) + " and " + Shapes.str(y.shape) + "); convert one with to(DType.INT64)");
+                    switch (op) {
+                        case ADD, MUL, MAXIMUM, MINIMUM -> {
+                            // as PyTorch: + and maximum are logical or, * and minimum logical and
+                            return apply(x.to(DType.INT64), y.to(DType.INT64)).ne(0);
+                        }
+                        case DIV, ATAN2 -> {
+                            // true division of bools gives float32, below
+                        }
+                        default -> throw new DTypeException(name + ": arithmetic on two bool tensors is not supported"
+                                + " (shapes " + Shapes.str(x.shape) + " and " + Shapes.str(y.shape)
+                                + "); use logicalNot() to invert a mask, or convert one with to(DType.INT64)");
+                    }
                 }
                 if (common == DType.BOOL) {
                     common = DType.INT64;
