@@ -135,7 +135,9 @@ public final class Func {
                         + "; only floating point outputs can be differentiated");
             }
         }
-        R value = outerNeedsGraph ? out : Tree.map(out, Func::withoutHistory);
+        // the results stay differentiable when the inputs or anything the function closed over requires grad
+        boolean keepGraph = outerNeedsGraph || (GradMode.isEnabled() && Autograd.dependsOnOtherLeaves(outputs, attached));
+        R value = keepGraph ? out : Tree.map(out, Func::withoutHistory);
         Function<R, T> pullback = cotangent -> {
             List<Tensor> cotangents = Tree.leaves(cotangent);
             if (cotangents.size() != outputs.size()) {
@@ -158,7 +160,7 @@ public final class Func {
                     cotangentNeedsGraph |= c.requiresGrad();
                 }
             }
-            boolean createGraph = outerNeedsGraph || (GradMode.isEnabled() && cotangentNeedsGraph);
+            boolean createGraph = keepGraph || (GradMode.isEnabled() && cotangentNeedsGraph);
             List<Tensor> grads = roots.isEmpty() ? null
                     : Autograd.grad(roots, attached, seeds, !oneShot || createGraph, createGraph, true);
             List<Tensor> result = new ArrayList<>(inputs.size());
