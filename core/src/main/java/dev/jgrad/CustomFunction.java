@@ -21,18 +21,21 @@ public final class CustomFunction {
     /** The values of the function (computed without recording). */
     @FunctionalInterface
     public interface Forward {
+        /** The output for {@code inputs} (the caller's inputs, detached; run without recording). */
         Tensor apply(Tensor[] inputs);
     }
 
     /** One gradient per input (null for "no gradient"), each of its input's shape. */
     @FunctionalInterface
     public interface Vjp {
+        /** J^T grad for each input, given the gradient {@code grad} of {@code result}. */
         Tensor[] apply(Tensor grad, Tensor[] inputs, Tensor result);
     }
 
     /** The output tangent; {@code tangents[i]} is zeros where input i carries none. */
     @FunctionalInterface
     public interface Jvp {
+        /** J tangents: the tangent of {@code result}, of its shape. */
         Tensor apply(Tensor[] tangents, Tensor[] inputs, Tensor result);
     }
 
@@ -61,6 +64,7 @@ public final class CustomFunction {
         return new CustomFunction(name, forward, vjp, jvp);
     }
 
+    /** The name given to {@code define}; the nodes it records are named name + {@code "Backward"}. */
     public String name() {
         return primitive.name();
     }

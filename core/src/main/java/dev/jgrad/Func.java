@@ -22,6 +22,7 @@ public final class Func {
     /** A function of any number of tensors, for the {@code argnum} forms. */
     @FunctionalInterface
     public interface TensorFunction<R> {
+        /** The function's value at {@code args}. */
         R apply(Tensor... args);
     }
 
@@ -59,6 +60,7 @@ public final class Func {
         return x -> valueAndGradOf("valueAndGrad", f, x);
     }
 
+    /** The value and the gradient with respect to argument {@code argnum}, in one pass. */
     public static TensorFunction<ValueAndGrad<Tensor>> valueAndGrad(TensorFunction<Tensor> f, int argnum) {
         return args -> {
             ValueAndGrad<List<Tensor>> r = argnumsGrad("valueAndGrad", f, args, new int[] {argnum});
@@ -66,6 +68,7 @@ public final class Func {
         };
     }
 
+    /** The value and the gradients with respect to the arguments {@code argnums} (in that order), in one pass. */
     public static TensorFunction<ValueAndGrad<List<Tensor>>> valueAndGrad(TensorFunction<Tensor> f, int[] argnums) {
         return args -> argnumsGrad("valueAndGrad", f, args, argnums);
     }

@@ -24,6 +24,7 @@ public final class GradCheck {
      */
     public record Options(boolean forward, boolean reverse, int order, double eps, double atol, double rtol,
                           double adjointRtol, long seed) {
+        /** Fails with a JgradException unless at least one mode is checked and the order is 1 or 2. */
         public Options {
             if (!forward && !reverse) {
                 throw new JgradException("GradCheck: check at least one of forward and reverse mode");
@@ -38,18 +39,22 @@ public final class GradCheck {
             return new Options(true, true, 2, 1e-6, 1e-5, 1e-3, 1e-9, 0);
         }
 
+        /** These options with derivative order {@code newOrder} (1 or 2). */
         public Options withOrder(int newOrder) {
             return new Options(forward, reverse, newOrder, eps, atol, rtol, adjointRtol, seed);
         }
 
+        /** These options checking reverse mode only. */
         public Options onlyReverse() {
             return new Options(false, true, order, eps, atol, rtol, adjointRtol, seed);
         }
 
+        /** These options checking forward mode only. */
         public Options onlyForward() {
             return new Options(true, false, order, eps, atol, rtol, adjointRtol, seed);
         }
 
+        /** These options with {@code atol} and {@code rtol} replaced. */
         public Options withTolerances(double newAtol, double newRtol) {
             return new Options(forward, reverse, order, eps, newAtol, newRtol, adjointRtol, seed);
         }
@@ -57,10 +62,12 @@ public final class GradCheck {
 
     /** The outcome: the disagreements found (empty when the check passed), readable one per line. */
     public record Report(List<String> problems) {
+        /** True when no problem was found. */
         public boolean passed() {
             return problems.isEmpty();
         }
 
+        /** The verdict, then one problem per line when the check failed. */
         @Override
         public String toString() {
             return passed() ? "gradient check passed" : "gradient check failed:\n  " + String.join("\n  ", problems);
@@ -69,6 +76,7 @@ public final class GradCheck {
 
     /** Thrown by {@link #assertGrads} with the report as its message. */
     public static final class GradCheckException extends JgradException {
+        /** The report of the failed check. */
         private final Report report;
 
         GradCheckException(Report report) {
@@ -76,6 +84,7 @@ public final class GradCheck {
             this.report = report;
         }
 
+        /** The report of the failed check. */
         public Report report() {
             return report;
         }
@@ -86,6 +95,10 @@ public final class GradCheck {
         return check(f, Options.defaults(), inputs);
     }
 
+    /**
+     * Checks {@code f} at {@code inputs} with {@code options}; inputs must be floating and are checked as float64
+     * copies.
+     */
     public static Report check(Func.TensorFunction<Tensor> f, Options options, Tensor... inputs) {
         Tensor[] x = new Tensor[inputs.length];
         for (int i = 0; i < x.length; i++) {

@@ -67,6 +67,7 @@ public abstract class Node {
         return grad;
     }
 
+    /** The name in angle brackets, e.g. {@code <MulBackward>}. */
     @Override
     public String toString() {
         return "<" + name + ">";

@@ -145,38 +145,47 @@ public final class Tensor {
         return fromArray(data, data.length);
     }
 
+    /** A 2-d FLOAT32 tensor from a rectangular nested array (copied); a ragged one throws ShapeException. */
     public static Tensor of(float[][] data) {
         return fromNested(data, DType.FLOAT32);
     }
 
+    /** A 2-d FLOAT64 tensor from a rectangular nested array (copied); use {@link #to} for float32. */
     public static Tensor of(double[][] data) {
         return fromNested(data, DType.FLOAT64);
     }
 
+    /** A 2-d INT64 tensor from a rectangular nested array (copied). */
     public static Tensor of(long[][] data) {
         return fromNested(data, DType.INT64);
     }
 
+    /** A 2-d BOOL tensor from a rectangular nested array (copied). */
     public static Tensor of(boolean[][] data) {
         return fromNested(data, DType.BOOL);
     }
 
+    /** A 3-d FLOAT32 tensor from a rectangular nested array (copied). */
     public static Tensor of(float[][][] data) {
         return fromNested(data, DType.FLOAT32);
     }
 
+    /** A 3-d FLOAT64 tensor from a rectangular nested array (copied). */
     public static Tensor of(double[][][] data) {
         return fromNested(data, DType.FLOAT64);
     }
 
+    /** A 3-d INT64 tensor from a rectangular nested array (copied). */
     public static Tensor of(long[][][] data) {
         return fromNested(data, DType.INT64);
     }
 
+    /** A 4-d FLOAT32 tensor from a rectangular nested array (copied). */
     public static Tensor of(float[][][][] data) {
         return fromNested(data, DType.FLOAT32);
     }
 
+    /** A 4-d FLOAT64 tensor from a rectangular nested array (copied). */
     public static Tensor of(double[][][][] data) {
         return fromNested(data, DType.FLOAT64);
     }
@@ -236,14 +245,17 @@ public final class Tensor {
         return full(0, DType.FLOAT32, shape);
     }
 
+    /** Zeros of {@code dtype} (false for BOOL). */
     public static Tensor zeros(DType dtype, int... shape) {
         return full(0, dtype, shape);
     }
 
+    /** Ones of the default dtype FLOAT32. */
     public static Tensor ones(int... shape) {
         return full(1, DType.FLOAT32, shape);
     }
 
+    /** Ones of {@code dtype} (true for BOOL). */
     public static Tensor ones(DType dtype, int... shape) {
         return full(1, dtype, shape);
     }
@@ -253,14 +265,20 @@ public final class Tensor {
         return full(0, DType.FLOAT32, shape);
     }
 
+    /** An uninitialised tensor of {@code dtype} (in jgrad: zero-filled, as Java arrays are). */
     public static Tensor empty(DType dtype, int... shape) {
         return full(0, dtype, shape);
     }
 
+    /** A FLOAT32 tensor of {@code shape} with every element {@code value}. */
     public static Tensor full(double value, int... shape) {
         return full(value, DType.FLOAT32, shape);
     }
 
+    /**
+     * A tensor of {@code dtype} and {@code shape} with every element {@code value}, converted as a cast does
+     * (to INT64 truncates toward zero, to BOOL is {@code value != 0}).
+     */
     public static Tensor full(double value, DType dtype, int... shape) {
         int[] s = shape.clone();
         for (int d : s) {
@@ -275,18 +293,22 @@ public final class Tensor {
         return wrap(data, s);
     }
 
+    /** Zeros of {@code t}'s shape and dtype, without history. */
     public static Tensor zerosLike(Tensor t) {
         return full(0, t.dtype, t.shape);
     }
 
+    /** Ones of {@code t}'s shape and dtype, without history. */
     public static Tensor onesLike(Tensor t) {
         return full(1, t.dtype, t.shape);
     }
 
+    /** {@code value} (converted to {@code t}'s dtype) in {@code t}'s shape, without history. */
     public static Tensor fullLike(Tensor t, double value) {
         return full(value, t.dtype, t.shape);
     }
 
+    /** An uninitialised tensor of {@code t}'s shape and dtype (in jgrad: zero-filled). */
     public static Tensor emptyLike(Tensor t) {
         return full(0, t.dtype, t.shape);
     }
@@ -318,6 +340,10 @@ public final class Tensor {
         return arange(start, end, step, DType.FLOAT32);
     }
 
+    /**
+     * start, start+step, ... up to (not including) end: ceil((end - start) / step) values, each converted to
+     * {@code dtype} (to INT64 truncates toward zero).
+     */
     public static Tensor arange(double start, double end, double step, DType dtype) {
         if (step == 0 || Double.isNaN(step)) {
             throw new JgradException("arange: step must be nonzero, got " + step);
@@ -339,6 +365,7 @@ public final class Tensor {
         return linspace(start, end, steps, DType.FLOAT32);
     }
 
+    /** {@code steps} evenly spaced values of {@code dtype} from start to end inclusive (end exactly when steps > 1). */
     public static Tensor linspace(double start, double end, int steps, DType dtype) {
         if (steps < 0) {
             throw new JgradException("linspace: number of steps must be non-negative, got " + steps);
@@ -358,6 +385,7 @@ public final class Tensor {
         return eye(n, n, DType.FLOAT32);
     }
 
+    /** An n x m matrix of {@code dtype}: ones on the main diagonal, zeros elsewhere. */
     public static Tensor eye(int n, int m, DType dtype) {
         Tensor t = zeros(dtype, n, m);
         for (int i = 0; i < Math.min(n, m); i++) {
@@ -403,10 +431,12 @@ public final class Tensor {
         return shape.length;
     }
 
+    /** The number of elements: the product of the shape (1 for a 0-d tensor). */
     public int numel() {
         return Shapes.numel(shape);
     }
 
+    /** The element type. */
     public DType dtype() {
         return dtype;
     }
@@ -416,10 +446,12 @@ public final class Tensor {
         return strides.clone();
     }
 
+    /** The position of the first element in the storage, in elements. */
     public int storageOffset() {
         return offset;
     }
 
+    /** True when the strides are row-major (C order), as {@link #contiguous()} makes them. */
     public boolean isContiguous() {
         return Shapes.isContiguous(shape, strides);
     }
@@ -630,14 +662,17 @@ public final class Tensor {
         return (float[]) to(DType.FLOAT32).cloneData().storage.data;
     }
 
+    /** The elements in row-major order, converted to double (true is 1). */
     public double[] toDoubleArray() {
         return (double[]) to(DType.FLOAT64).cloneData().storage.data;
     }
 
+    /** The elements in row-major order, converted to long (floats truncate toward zero; true is 1). */
     public long[] toLongArray() {
         return (long[]) to(DType.INT64).cloneData().storage.data;
     }
 
+    /** The elements in row-major order, converted to boolean (nonzero, NaN included, is true). */
     public boolean[] toBooleanArray() {
         return (boolean[]) to(DType.BOOL).cloneData().storage.data;
     }
@@ -655,7 +690,7 @@ public final class Tensor {
     }
 
     /**
-     * |this - other| <= atol + rtol * |other| elementwise (broadcasting), NaNs unequal; infinities are close
+     * {@code |this - other| <= atol + rtol * |other|} elementwise (broadcasting), NaNs unequal; infinities are close
      * only to an equal infinity.
      */
     public boolean allClose(Tensor other, double rtol, double atol) {
@@ -677,6 +712,7 @@ public final class Tensor {
         return allClose(other, 1e-5, 1e-8);
     }
 
+    /** PyTorch's printout, e.g. {@code tensor([1., 2.])}. */
     @Override
     public String toString() {
         return TensorFormat.format(this);
@@ -1077,18 +1113,22 @@ public final class Tensor {
 
     // ---------------------------------------------------------------- elementwise
 
+    /** -x elementwise. INT64 stays INT64; BOOL throws DTypeException (use {@link #logicalNot()}). */
     public Tensor neg() {
         return Primitives.NEG.apply(this);
     }
 
+    /** |x| elementwise (INT64 stays INT64); the gradient is sign(x), 0 at 0. */
     public Tensor abs() {
         return Primitives.ABS.apply(this);
     }
 
+    /** -1, 0 or 1 by the sign of x elementwise (NaN stays NaN; INT64 stays INT64); zero gradient. */
     public Tensor sign() {
         return Primitives.SIGN.apply(this);
     }
 
+    /** e^x elementwise (INT64 input gives FLOAT32). */
     public Tensor exp() {
         return Primitives.EXP.apply(this);
     }
@@ -1098,6 +1138,7 @@ public final class Tensor {
         return Primitives.EXPM1.apply(this);
     }
 
+    /** The natural log elementwise: -inf at 0, NaN below 0 (INT64 input gives FLOAT32). */
     public Tensor log() {
         return Primitives.LOG.apply(this);
     }
@@ -1107,6 +1148,7 @@ public final class Tensor {
         return Primitives.LOG1P.apply(this);
     }
 
+    /** sqrt(x) elementwise, NaN below 0 (INT64 input gives FLOAT32). */
     public Tensor sqrt() {
         return Primitives.SQRT.apply(this);
     }
@@ -1126,18 +1168,22 @@ public final class Tensor {
         return Primitives.RECIPROCAL.apply(this);
     }
 
+    /** sin(x) elementwise, x in radians (INT64 input gives FLOAT32). */
     public Tensor sin() {
         return Primitives.SIN.apply(this);
     }
 
+    /** cos(x) elementwise, x in radians (INT64 input gives FLOAT32). */
     public Tensor cos() {
         return Primitives.COS.apply(this);
     }
 
+    /** tan(x) elementwise, x in radians (INT64 input gives FLOAT32). */
     public Tensor tan() {
         return Primitives.TAN.apply(this);
     }
 
+    /** tanh(x) elementwise (INT64 input gives FLOAT32). */
     public Tensor tanh() {
         return Primitives.TANH.apply(this);
     }
@@ -1152,10 +1198,12 @@ public final class Tensor {
         return Primitives.RELU.apply(this);
     }
 
+    /** The largest integer {@code <= x}, elementwise; zero gradient (INT64 is unchanged). */
     public Tensor floor() {
         return Primitives.FLOOR.apply(this);
     }
 
+    /** The smallest integer {@code >= x}, elementwise; zero gradient (INT64 is unchanged). */
     public Tensor ceil() {
         return Primitives.CEIL.apply(this);
     }
@@ -1170,23 +1218,27 @@ public final class Tensor {
         return Primitives.ADD.apply(this, other);
     }
 
-    /** this + value; a Java scalar does not change a floating tensor's dtype. */
+    /** this + value; a Java scalar keeps a floating tensor's dtype (INT64 and BOOL give FLOAT32). */
     public Tensor add(double value) {
         return add(scalarFor(value));
     }
 
+    /** this + value; keeps this dtype, except that BOOL gives INT64. */
     public Tensor add(long value) {
         return add(scalarFor(value));
     }
 
+    /** this - other, broadcasting, with PyTorch's type promotion; two BOOL tensors throw DTypeException. */
     public Tensor sub(Tensor other) {
         return Primitives.SUB.apply(this, other);
     }
 
+    /** this - value; dtype as for {@link #add(double)}. */
     public Tensor sub(double value) {
         return sub(scalarFor(value));
     }
 
+    /** this - value; dtype as for {@link #add(long)}. */
     public Tensor sub(long value) {
         return sub(scalarFor(value));
     }
@@ -1196,14 +1248,17 @@ public final class Tensor {
         return scalarFor(value).sub(this);
     }
 
+    /** this * other elementwise, broadcasting, with PyTorch's type promotion (two BOOLs: logical and). */
     public Tensor mul(Tensor other) {
         return Primitives.MUL.apply(this, other);
     }
 
+    /** this * value; dtype as for {@link #add(double)}. */
     public Tensor mul(double value) {
         return mul(scalarFor(value));
     }
 
+    /** this * value; dtype as for {@link #add(long)}. */
     public Tensor mul(long value) {
         return mul(scalarFor(value));
     }
@@ -1213,10 +1268,12 @@ public final class Tensor {
         return Primitives.DIV.apply(this, other);
     }
 
+    /** this / value, true division (integers give FLOAT32). */
     public Tensor div(double value) {
         return div(scalarFor(value));
     }
 
+    /** this / value, true division (integers give FLOAT32). */
     public Tensor div(long value) {
         return div(scalarFor(value));
     }
@@ -1250,6 +1307,7 @@ public final class Tensor {
         return Primitives.MAXIMUM.apply(this, other);
     }
 
+    /** Elementwise min, broadcasting (NaN propagates); at ties the gradient is split evenly, as PyTorch. */
     public Tensor minimum(Tensor other) {
         return Primitives.MINIMUM.apply(this, other);
     }
@@ -1259,62 +1317,77 @@ public final class Tensor {
         return Primitives.ATAN2.apply(this, other);
     }
 
+    /** this == other elementwise, broadcasting after type promotion; BOOL, not differentiable. */
     public Tensor eq(Tensor other) {
         return Primitives.EQ.apply(this, other);
     }
 
+    /** this == value elementwise, as BOOL. */
     public Tensor eq(double value) {
         return eq(scalarFor(value));
     }
 
+    /** this != other elementwise, broadcasting after type promotion; BOOL, not differentiable. */
     public Tensor ne(Tensor other) {
         return Primitives.NE.apply(this, other);
     }
 
+    /** this != value elementwise, as BOOL. */
     public Tensor ne(double value) {
         return ne(scalarFor(value));
     }
 
+    /** {@code this < other} elementwise, broadcasting after type promotion; BOOL, not differentiable. */
     public Tensor lt(Tensor other) {
         return Primitives.LT.apply(this, other);
     }
 
+    /** {@code this < value} elementwise, as BOOL. */
     public Tensor lt(double value) {
         return lt(scalarFor(value));
     }
 
+    /** {@code this <= other} elementwise, broadcasting after type promotion; BOOL, not differentiable. */
     public Tensor le(Tensor other) {
         return Primitives.LE.apply(this, other);
     }
 
+    /** {@code this <= value} elementwise, as BOOL. */
     public Tensor le(double value) {
         return le(scalarFor(value));
     }
 
+    /** {@code this > other} elementwise, broadcasting after type promotion; BOOL, not differentiable. */
     public Tensor gt(Tensor other) {
         return Primitives.GT.apply(this, other);
     }
 
+    /** {@code this > value} elementwise, as BOOL. */
     public Tensor gt(double value) {
         return gt(scalarFor(value));
     }
 
+    /** {@code this >= other} elementwise, broadcasting after type promotion; BOOL, not differentiable. */
     public Tensor ge(Tensor other) {
         return Primitives.GE.apply(this, other);
     }
 
+    /** {@code this >= value} elementwise, as BOOL. */
     public Tensor ge(double value) {
         return ge(scalarFor(value));
     }
 
+    /** {@code (this != 0) && (other != 0)} elementwise, broadcasting; BOOL. */
     public Tensor logicalAnd(Tensor other) {
         return Primitives.AND.apply(this.ne(0), other.ne(0));
     }
 
+    /** {@code (this != 0) || (other != 0)} elementwise, broadcasting; BOOL. */
     public Tensor logicalOr(Tensor other) {
         return Primitives.OR.apply(this.ne(0), other.ne(0));
     }
 
+    /** {@code this == 0} elementwise; BOOL. */
     public Tensor logicalNot() {
         return Primitives.NOT.apply(this.ne(0));
     }
@@ -1324,10 +1397,12 @@ public final class Tensor {
         return Primitives.where(cond, x, y);
     }
 
+    /** {@link #where(Tensor, Tensor, Tensor)} with {@code y} a scalar of x's dtype if floating, else FLOAT32. */
     public static Tensor where(Tensor cond, Tensor x, double y) {
         return Primitives.where(cond, x, x.scalarFor(y));
     }
 
+    /** {@link #where(Tensor, Tensor, Tensor)} with {@code x} a scalar of y's dtype if floating, else FLOAT32. */
     public static Tensor where(Tensor cond, double x, Tensor y) {
         return Primitives.where(cond, y.scalarFor(x), y);
     }
@@ -1340,10 +1415,12 @@ public final class Tensor {
         return clampMin(min).clampMax(max);
     }
 
+    /** max(x, min) elementwise (NaN stays NaN); the gradient passes where {@code x >= min}. Non-floats give FLOAT32. */
     public Tensor clampMin(double min) {
         return where(lt(min), scalarFor(min), this);
     }
 
+    /** min(x, max) elementwise (NaN stays NaN); the gradient passes where {@code x <= max}. Non-floats give FLOAT32. */
     public Tensor clampMax(double max) {
         return where(gt(max), scalarFor(max), this);
     }
@@ -1370,23 +1447,28 @@ public final class Tensor {
         return sum(dims, false);
     }
 
+    /** Sum over {@code dim}, kept with size 1 if {@code keepDim} (BOOL sums to INT64). */
     public Tensor sum(int dim, boolean keepDim) {
         return sum(new int[] {dim}, keepDim);
     }
 
+    /** Sum over {@code dims} (all when empty), kept with size 1 if {@code keepDim}; BOOL sums to INT64. */
     public Tensor sum(int[] dims, boolean keepDim) {
         Tensor x = dtype == DType.BOOL ? to(DType.INT64) : this;
         return Primitives.sum(x, Shapes.dimMask("sum", dims, shape.length), keepDim);
     }
 
+    /** The mean of all elements, 0-d; floating tensors only (else DTypeException). */
     public Tensor mean() {
         return mean(new int[0], false);
     }
 
+    /** The mean over {@code dims} (all when empty), which are removed; floating tensors only. */
     public Tensor mean(int... dims) {
         return mean(dims, false);
     }
 
+    /** The mean over {@code dim}, kept with size 1 if {@code keepDim}; floating tensors only. */
     public Tensor mean(int dim, boolean keepDim) {
         return mean(new int[] {dim}, keepDim);
     }
@@ -1409,15 +1491,17 @@ public final class Tensor {
         return count;
     }
 
-    /** Product of all elements. */
+    /** Product of all elements, 0-d (BOOL gives INT64). */
     public Tensor prod() {
         return prod(new int[0], false);
     }
 
+    /** Product over {@code dim}, kept with size 1 if {@code keepDim} (BOOL gives INT64). */
     public Tensor prod(int dim, boolean keepDim) {
         return prod(new int[] {dim}, keepDim);
     }
 
+    /** Product over {@code dims} (all when empty), kept with size 1 if {@code keepDim}; BOOL gives INT64. */
     public Tensor prod(int[] dims, boolean keepDim) {
         Tensor x = dtype == DType.BOOL ? to(DType.INT64) : this;
         return Primitives.prod(x, Shapes.dimMask("prod", dims, shape.length), keepDim);
@@ -1429,6 +1513,7 @@ public final class Tensor {
         return amax(new int[0], false);
     }
 
+    /** The smallest element, 0-d; its gradient is shared evenly among ties. An empty tensor throws ShapeException. */
     public Tensor min() {
         requireNonEmpty("min");
         return amin(new int[0], false);
@@ -1440,6 +1525,7 @@ public final class Tensor {
         return Primitives.extremum(this, true, Shapes.dimMask("amax", dims, shape.length), keepDim);
     }
 
+    /** Smallest values over {@code dims} (all when empty; gradient shared evenly among ties). */
     public Tensor amin(int[] dims, boolean keepDim) {
         requireNonEmpty("amin");
         return Primitives.extremum(this, false, Shapes.dimMask("amin", dims, shape.length), keepDim);
@@ -1451,15 +1537,18 @@ public final class Tensor {
         return valuesAt(argmax(dim, true), dim, keepDim);
     }
 
+    /** {@link #max(int, boolean)} with {@code dim} removed. */
     public ValuesIndices max(int dim) {
         return max(dim, false);
     }
 
+    /** The values and INT64 positions (first among ties) of the smallest elements along {@code dim}. */
     public ValuesIndices min(int dim, boolean keepDim) {
         Shapes.dim("min", dim, shape.length);
         return valuesAt(argmin(dim, true), dim, keepDim);
     }
 
+    /** {@link #min(int, boolean)} with {@code dim} removed. */
     public ValuesIndices min(int dim) {
         return min(dim, false);
     }
@@ -1504,15 +1593,18 @@ public final class Tensor {
         return flatten().argmax(0, false);
     }
 
+    /** Flat index of the smallest element (first among ties; NaN counts as smallest), INT64. */
     public Tensor argmin() {
         requireNonEmpty("argmin");
         return flatten().argmin(0, false);
     }
 
+    /** Index of the largest element along {@code dim} (first among ties; NaN counts as largest), INT64. */
     public Tensor argmax(int dim, boolean keepDim) {
         return argReduce(true, dim, keepDim);
     }
 
+    /** Index of the smallest element along {@code dim} (first among ties; NaN counts as smallest), INT64. */
     public Tensor argmin(int dim, boolean keepDim) {
         return argReduce(false, dim, keepDim);
     }
@@ -1553,10 +1645,12 @@ public final class Tensor {
         return centered.mul(centered).sum(dims, keepDim).div((double) Math.max(0, n - correction));
     }
 
+    /** The standard deviation of all elements with Bessel's correction: sqrt({@link #var()}). */
     public Tensor std() {
         return std(new int[0], 1, false);
     }
 
+    /** sqrt(sum((x - mean)^2) / (n - correction)) over {@code dims}: sqrt of {@link #var(int[], int, boolean)}. */
     public Tensor std(int[] dims, int correction, boolean keepDim) {
         requireFloating("std");
         Shapes.dimMask("std", dims, shape.length);
@@ -1568,6 +1662,7 @@ public final class Tensor {
         return logSumExp(dims, false);
     }
 
+    /** log(sum(exp(x))) over {@code dims}, kept with size 1 if {@code keepDim}; floating only, stable. */
     public Tensor logSumExp(int[] dims, boolean keepDim) {
         requireFloating("logSumExp");
         boolean[] mask = Shapes.dimMask("logSumExp", dims, shape.length);
@@ -1618,7 +1713,7 @@ public final class Tensor {
         return abs().pow(p).sum(dims, keepDim).pow(1.0 / p);
     }
 
-    /** Running sums along {@code dim}. */
+    /** Running sums along {@code dim}: result[..., i, ...] = sum of x[..., 0..i, ...] (BOOL gives INT64). */
     public Tensor cumsum(int dim) {
         Tensor x = dtype == DType.BOOL ? to(DType.INT64) : this;
         return Primitives.cumsum(x, Shapes.dim("cumsum", dim, shape.length));
@@ -1631,6 +1726,7 @@ public final class Tensor {
         return Primitives.cat(tensors.toArray(Tensor[]::new), dim);
     }
 
+    /** Same as {@link #cat(List, int)}; the result has the inputs' promoted dtype. */
     public static Tensor cat(int dim, Tensor... tensors) {
         return Primitives.cat(tensors, dim);
     }
@@ -1654,6 +1750,7 @@ public final class Tensor {
         return cat(expanded, d);
     }
 
+    /** Same as {@link #stack(List, int)}. */
     public static Tensor stack(int dim, Tensor... tensors) {
         return stack(List.of(tensors), dim);
     }
@@ -1834,46 +1931,57 @@ public final class Tensor {
         return inPlace("addInPlace", self -> self.add(other), other);
     }
 
+    /** this += value. Modifies this; an integer or BOOL tensor throws DTypeException. */
     public Tensor addInPlace(double value) {
         return addInPlace(scalarFor(value));
     }
 
+    /** this += value. Modifies this. */
     public Tensor addInPlace(long value) {
         return addInPlace(scalarFor(value));
     }
 
+    /** this -= other (broadcast into this shape). Modifies this; bumps the version. */
     public Tensor subInPlace(Tensor other) {
         return inPlace("subInPlace", self -> self.sub(other), other);
     }
 
+    /** this -= value. Modifies this; an integer or BOOL tensor throws DTypeException. */
     public Tensor subInPlace(double value) {
         return subInPlace(scalarFor(value));
     }
 
+    /** this -= value. Modifies this. */
     public Tensor subInPlace(long value) {
         return subInPlace(scalarFor(value));
     }
 
+    /** this *= other (broadcast into this shape). Modifies this; bumps the version. */
     public Tensor mulInPlace(Tensor other) {
         return inPlace("mulInPlace", self -> self.mul(other), other);
     }
 
+    /** this *= value. Modifies this; an integer or BOOL tensor throws DTypeException. */
     public Tensor mulInPlace(double value) {
         return mulInPlace(scalarFor(value));
     }
 
+    /** this *= value. Modifies this. */
     public Tensor mulInPlace(long value) {
         return mulInPlace(scalarFor(value));
     }
 
+    /** this /= other (broadcast into this shape), true division, so only floating tensors. Modifies this. */
     public Tensor divInPlace(Tensor other) {
         return inPlace("divInPlace", self -> self.div(other), other);
     }
 
+    /** this /= value, true division, so only floating tensors. Modifies this. */
     public Tensor divInPlace(double value) {
         return divInPlace(scalarFor(value));
     }
 
+    /** this /= value, true division, so only floating tensors. Modifies this. */
     public Tensor divInPlace(long value) {
         return divInPlace(scalarFor(value));
     }
@@ -1900,6 +2008,7 @@ public final class Tensor {
         return this;
     }
 
+    /** {@code this[i] = value} (converted to this dtype). Modifies this. */
     public Tensor set(int i, double value) {
         return set(i, scalarFor(value));
     }
@@ -1910,6 +2019,7 @@ public final class Tensor {
         return this;
     }
 
+    /** {@code this[i, j] = value} (converted to this dtype). Modifies this. */
     public Tensor set(int i, int j, double value) {
         return set(i, j, scalarFor(value));
     }

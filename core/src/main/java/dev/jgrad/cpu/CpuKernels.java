@@ -12,6 +12,7 @@ public final class CpuKernels {
     private CpuKernels() {
     }
 
+    /** A zero-filled array of {@code n} elements for {@code dtype}: float[], double[], long[] or boolean[]. */
     public static Object allocate(DType dtype, int n) {
         return switch (dtype) {
             case FLOAT32 -> new float[n];
@@ -21,6 +22,7 @@ public final class CpuKernels {
         };
     }
 
+    /** The dtype a tensor array holds; IllegalArgumentException for any other object. */
     public static DType dtypeOf(Object data) {
         return switch (data) {
             case float[] a -> DType.FLOAT32;

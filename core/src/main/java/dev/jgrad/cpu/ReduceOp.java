@@ -1,6 +1,6 @@
 package dev.jgrad.cpu;
 
-/** Reductions over a set of dims. */
+/** Reductions over a set of dims: the SUM, PROD, MAX or MIN of the reduced elements (MAX and MIN propagate NaN). */
 public enum ReduceOp {
     SUM, PROD, MAX, MIN;
 
