@@ -404,6 +404,16 @@ public final class Tensor {
         return Generator.global().randn(shape);
     }
 
+    /** Uniform [0, 1) of a floating {@code dtype} from the global generator. */
+    public static Tensor rand(DType dtype, int... shape) {
+        return Generator.global().uniform(0, 1, dtype, shape);
+    }
+
+    /** Standard normal of a floating {@code dtype} from the global generator. */
+    public static Tensor randn(DType dtype, int... shape) {
+        return Generator.global().normal(0, 1, dtype, shape);
+    }
+
     /** Uniform integers in [low, high) as INT64 from the global generator. */
     public static Tensor randint(long low, long high, int... shape) {
         return Generator.global().randint(low, high, shape);
