@@ -349,4 +349,20 @@ class TensorCreationTest {
         assertTrue(big.min().itemLong() >= 0 && big.max().itemLong() < (1L << 40));
         assertTrue(big.max().itemLong() > (1L << 39), "uses the high bits of a wide range");
     }
+
+    @Test
+    void randAndRandnTakeADtype() {
+        Tensor.manualSeed(7);
+        Tensor u = Tensor.rand(DType.FLOAT64, 1000);
+        Tensor n = Tensor.randn(DType.FLOAT64, 2, 3);
+        assertEquals(DType.FLOAT64, u.dtype());
+        assertEquals(DType.FLOAT64, n.dtype());
+        org.junit.jupiter.api.Assertions.assertArrayEquals(new int[] {2, 3}, n.shape());
+        for (double v : u.toDoubleArray()) {
+            org.junit.jupiter.api.Assertions.assertTrue(v >= 0 && v < 1, "rand outside [0, 1): " + v);
+        }
+        Tensor.manualSeed(7);
+        org.junit.jupiter.api.Assertions.assertArrayEquals(u.toDoubleArray(), Tensor.rand(DType.FLOAT64, 1000).toDoubleArray());
+        org.junit.jupiter.api.Assertions.assertThrows(DTypeException.class, () -> Tensor.rand(DType.INT64, 2));
+    }
 }
