@@ -507,14 +507,8 @@ final class Primitives {
     /** Running sums along dim. VJP: reversed running sums of the gradient. */
     static Tensor cumsum(Tensor x, int dim) {
         Tensor c = x.shape.length == 0 ? x.reshape(1).contiguous() : x.contiguous();
-        int outer = 1;
-        int inner = 1;
-        for (int i = 0; i < dim; i++) {
-            outer *= c.shape[i];
-        }
-        for (int i = dim + 1; i < c.shape.length; i++) {
-            inner *= c.shape[i];
-        }
+        int outer = Shapes.outerSize(c.shape, dim);
+        int inner = Shapes.innerSize(c.shape, dim);
         Object data = CpuKernels.cumsum(sliceFrom(c), outer, c.shape[dim], inner);
         Tensor result = Tensor.wrap(data, x.shape);
         boolean[] flipMask = new boolean[x.shape.length];
@@ -742,14 +736,8 @@ final class Primitives {
     /** The entries {@code index} (validated, non-negative) along dim. VJP: scatter-add into zeros. */
     static Tensor indexSelect(Tensor x, int dim, long[] index) {
         Tensor c = x.contiguous();
-        int outer = 1;
-        int inner = 1;
-        for (int i = 0; i < dim; i++) {
-            outer *= c.shape[i];
-        }
-        for (int i = dim + 1; i < c.shape.length; i++) {
-            inner *= c.shape[i];
-        }
+        int outer = Shapes.outerSize(c.shape, dim);
+        int inner = Shapes.innerSize(c.shape, dim);
         int[] shape = c.shape.clone();
         shape[dim] = index.length;
         Tensor result = Tensor.wrap(CpuKernels.indexSelect(sliceFrom(c), outer, c.shape[dim], inner, index), shape);
@@ -765,14 +753,8 @@ final class Primitives {
     static Tensor indexScatter(Tensor src, int[] shape, int dim, long[] index) {
         Tensor c = src.contiguous();
         Object out = CpuKernels.allocate(src.dtype, Shapes.numel(shape));
-        int outer = 1;
-        int inner = 1;
-        for (int i = 0; i < dim; i++) {
-            outer *= shape[i];
-        }
-        for (int i = dim + 1; i < shape.length; i++) {
-            inner *= shape[i];
-        }
+        int outer = Shapes.outerSize(shape, dim);
+        int inner = Shapes.innerSize(shape, dim);
         CpuKernels.indexAdd(out, outer, shape[dim], inner, index, sliceFrom(c));
         Tensor result = Tensor.wrap(out, shape);
         return record(INDEX_SCATTER, result, new Tensor[] {src}, NOTHING,

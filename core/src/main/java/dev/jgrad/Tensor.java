@@ -1627,14 +1627,8 @@ public final class Tensor {
         }
         int d = Shapes.dim(op, dim, shape.length);
         Tensor x = (shape.length == 0 ? reshape(1) : this).contiguous();
-        int outer = 1;
-        int inner = 1;
-        for (int i = 0; i < d; i++) {
-            outer *= x.shape[i];
-        }
-        for (int i = d + 1; i < x.shape.length; i++) {
-            inner *= x.shape[i];
-        }
+        int outer = Shapes.outerSize(x.shape, d);
+        int inner = Shapes.innerSize(x.shape, d);
         long[] idx = CpuKernels.argReduce(max, x.storage.data, x.offset, outer, x.shape[d], inner);
         int[] kept = x.shape.clone();
         kept[d] = 1;
