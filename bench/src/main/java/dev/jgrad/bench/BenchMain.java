@@ -25,7 +25,7 @@ public final class BenchMain implements Callable<Integer> {
     public static final String THREADS_PROPERTY = "jgrad.threads";
 
     /** Default minimum warm-up time, so that the JIT has compiled a step before it is timed. */
-    static final double WARMUP_MIN_SECONDS = 1.0;
+    static final double WARMUP_MIN_SECONDS = 3.0;
 
     @Parameters(paramLabel = "NAME", arity = "0..*",
             description = "Workloads to run, in the order given (default: all, in the order of --list).")
@@ -45,7 +45,7 @@ public final class BenchMain implements Callable<Integer> {
 
     @Option(names = "--warmup", paramLabel = "N",
             description = "Exactly N untimed warm-up repetitions (default: the reference's count, repeated"
-                    + " until at least 1 s has passed).")
+                    + " until at least 3 s have passed, so the JIT has compiled the step).")
     Integer warmup;
 
     @Option(names = "--list", description = "List the workloads with what each does, and exit.")
