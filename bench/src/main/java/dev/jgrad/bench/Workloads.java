@@ -1,6 +1,5 @@
 package dev.jgrad.bench;
 
-import dev.jgrad.Autograd;
 import dev.jgrad.DType;
 import dev.jgrad.Func;
 import dev.jgrad.Generator;
