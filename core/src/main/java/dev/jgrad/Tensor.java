@@ -579,7 +579,7 @@ public final class Tensor {
         if (GradMode.isEnabled()) { // createGraph: keep the gradient's own history
             grad = grad == null ? incoming : grad.add(incoming);
         } else if (grad == null) {
-            grad = incoming.detach().to(dtype).cloneData();
+            grad = incoming.to(dtype).cloneData(); // a copy: the incoming gradient may be shared with other leaves
         } else {
             grad.addInPlace(incoming);
         }

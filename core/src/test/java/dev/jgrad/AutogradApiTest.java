@@ -307,6 +307,31 @@ class AutogradApiTest {
     }
 
     @Test
+    void concurrentBackwardPassesThroughASharedLeafAccumulateEveryGradient() throws Exception {
+        Tensor w = Tensor.of(1.0, 2.0).requiresGrad(true);
+        int threads = 4;
+        int steps = 500;
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try {
+            List<Callable<Void>> jobs = new java.util.ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                jobs.add(() -> {
+                    for (int i = 0; i < steps; i++) {
+                        w.mul(w).sum().backward(); // d/dw = 2w; the leaf's node is shared by every thread
+                    }
+                    return null;
+                });
+            }
+            for (Future<Void> f : pool.invokeAll(jobs)) {
+                f.get();
+            }
+        } finally {
+            pool.shutdown();
+        }
+        assertArrayEquals(new double[] {2.0 * threads * steps, 4.0 * threads * steps}, w.grad().toDoubleArray(), 0.0);
+    }
+
+    @Test
     void backwardReleasesSavedTensors() {
         Tensor x = Tensor.of(1.0, 2.0).requiresGrad(true);
         Tensor intermediate = x.mul(2.0);
