@@ -23,6 +23,7 @@ final class Engine {
         int pending;
         Tensor grad;
         boolean needed = true;
+        boolean queued;
     }
 
     private static final VarHandle OWNER;
@@ -103,7 +104,9 @@ final class Engine {
             task.grad = task.grad == null ? grads[i] : task.grad.add(grads[i]);
         }
         for (Node root : roots) {
-            if (task(root).pending == 0 && !ready.contains(root)) {
+            Task task = task(root);
+            if (task.pending == 0 && !task.queued) {
+                task.queued = true;
                 ready.push(root);
             }
         }

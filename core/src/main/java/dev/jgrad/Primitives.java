@@ -153,8 +153,14 @@ final class Primitives {
                         + Shapes.str(x.shape) + ")");
             }
             Tensor in = x.dtype == DType.INT64 && !op.keepsIntegers() ? x.to(DType.FLOAT32) : x;
-            Tensor result = Tensor.wrap(CpuKernels.unary(op, in.strided(), in.shape), in.shape);
+            Tensor result = in.shape.length == 0 && in.dtype.isFloating()
+                    ? Tensor.scalar(op.apply(in.item()), in.dtype) // 0-d: skip the strided machinery
+                    : Tensor.wrap(CpuKernels.unary(op, in.strided(), in.shape), in.shape);
             if (derivative == null || !in.dtype.isFloating()) {
+                return result;
+            }
+            boolean forward = in.tangents() != null;
+            if (!forward && !(in.requiresGrad() && GradMode.isEnabled())) {
                 return result;
             }
             Tensor[] save = switch (saves) {
@@ -163,7 +169,7 @@ final class Primitives {
                 case RESULT -> new Tensor[] {result};
             };
             return record(primitive, result, new Tensor[] {in}, save, this,
-                    tangents -> tangents[0].mul(derivative.at(in, result)));
+                    forward ? tangents -> tangents[0].mul(derivative.at(in, result)) : null);
         }
 
         @Override
@@ -234,6 +240,7 @@ final class Primitives {
         private final Partial dy;
         private final boolean savesResult;
         private final String opName;
+        private final boolean predicateOp;
 
         private Binary(String name, BinaryOp op, int linearSignY, Partial dx, Partial dy, boolean savesResult) {
             this.primitive = declare(name, linearSignY != 0 || dx != null);
@@ -247,6 +254,7 @@ final class Primitives {
                 case OR -> "logicalOr";
                 default -> op.name().toLowerCase(java.util.Locale.ROOT);
             };
+            this.predicateOp = op.isComparison() || op.isLogical();
         }
 
         Tensor apply(Tensor x, Tensor y) {
@@ -279,19 +287,26 @@ final class Primitives {
             Tensor a = x.to(common);
             Tensor b = y.to(common);
             int[] shape = Shapes.broadcast(name, a.shape, b.shape);
-            Tensor result = Tensor.wrap(CpuKernels.binary(op, a.stridedAs(shape), b.stridedAs(shape), shape), shape);
+            Tensor result = shape.length == 0 && common.isFloating() && !predicateOp
+                    ? Tensor.scalar(op.apply(a.item(), b.item()), common) // 0-d: skip the strided machinery
+                    : Tensor.wrap(CpuKernels.binary(op, a.stridedAs(shape), b.stridedAs(shape), shape), shape);
             if (!primitive.differentiable() || !common.isFloating()) {
                 return result;
             }
             boolean needX = a.requiresGrad();
             boolean needY = b.requiresGrad();
+            boolean recordGrad = (needX || needY) && GradMode.isEnabled();
+            boolean forward = a.tangents() != null || b.tangents() != null;
+            if (!recordGrad && !forward) {
+                return result;
+            }
             int[] xShape = a.shape;
             int[] yShape = b.shape;
             Tensor[] save = linearSignY != 0 ? NOTHING
                     : savesResult ? new Tensor[] {a, b, result} : new Tensor[] {a, b};
             return record(primitive, result, new Tensor[] {a, b}, save,
-                    (grad, saved) -> vjp(grad, saved, needX, needY, xShape, yShape),
-                    tangents -> jvp(tangents[0], tangents[1], a, b, result, shape));
+                    recordGrad ? (grad, saved) -> vjp(grad, saved, needX, needY, xShape, yShape) : null,
+                    forward ? tangents -> jvp(tangents[0], tangents[1], a, b, result, shape) : null);
         }
 
         private Tensor[] vjp(Tensor grad, Tensor[] saved, boolean needX, boolean needY, int[] xShape, int[] yShape) {

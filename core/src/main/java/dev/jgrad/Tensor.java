@@ -50,7 +50,8 @@ public final class Tensor {
 
     /** A fresh contiguous tensor over a kernel's result array. */
     static Tensor wrap(Object data, int[] shape) {
-        return new Tensor(new Storage(data), CpuKernels.dtypeOf(data), shape, Shapes.contiguousStrides(shape), 0, null);
+        int[] strides = shape.length == 0 ? Shapes.SCALAR : Shapes.contiguousStrides(shape);
+        return new Tensor(new Storage(data), CpuKernels.dtypeOf(data), shape, strides, 0, null);
     }
 
     /** A view of this tensor's storage with another geometry. */
