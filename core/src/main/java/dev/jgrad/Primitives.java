@@ -806,11 +806,10 @@ final class Primitives {
             throw new ShapeException("matmul: batch dimensions of shapes " + aShapeText + " and " + bShapeText
                     + " cannot be broadcast");
         }
-        int batchCount = Shapes.numel(batch);
-        Tensor xc = batchOperand(x, aBatch, batch, m, k);
-        Tensor yc = batchOperand(y, bBatch, batch, k, n);
-        Object data = CpuKernels.matmul(xc.storage.data, xc.offset, Shapes.numel(aBatch) == 1 ? 0 : m * k,
-                yc.storage.data, yc.offset, Shapes.numel(bBatch) == 1 ? 0 : k * n, batchCount, m, k, n);
+        MatmulOperand xo = matmulOperand(x, batch);
+        MatmulOperand yo = matmulOperand(y, batch);
+        Object data = CpuKernels.matmul(xo.data, xo.offset, xo.batchStride, xo.rowStride, xo.colStride,
+                yo.data, yo.offset, yo.batchStride, yo.rowStride, yo.colStride, Shapes.numel(batch), m, k, n);
         Tensor result = Tensor.wrap(data, Shapes.concat(batch, new int[] {m, n}));
         if (!common.isFloating()) {
             return result;
@@ -827,12 +826,39 @@ final class Primitives {
                         tangents[1] == null ? null : x.matmul(tangents[1])));
     }
 
-    /** A contiguous operand whose matrices sit at a fixed batch stride (broadcasting copies only if needed). */
-    private static Tensor batchOperand(Tensor t, int[] ownBatch, int[] batch, int rows, int cols) {
-        if (Shapes.numel(ownBatch) == 1 || Arrays.equals(ownBatch, batch)) {
-            return t.isContiguous() ? t : t.cloneData();
+    /** One matmul operand as the kernel reads it: matrix t of the batch at offset + t*batchStride, then strided. */
+    private record MatmulOperand(Object data, int offset, int batchStride, int rowStride, int colStride) {
+    }
+
+    /**
+     * The operand t broadcast over the batch dims {@code batch}, read in place (transposed and expanded views
+     * included) when its batch dims flatten to one stride; otherwise a contiguous copy of the broadcast operand.
+     */
+    private static MatmulOperand matmulOperand(Tensor t, int[] batch) {
+        int rank = t.shape.length;
+        int lead = batch.length - (rank - 2); // batch dims that t lacks (broadcast, stride 0)
+        long batchStride = -1; // the stride of the flattened batch index, once a batch dim of size > 1 fixes it
+        long inner = 1; // number of matrices per step of batch dim d
+        boolean flat = true;
+        for (int d = batch.length - 1; d >= 0 && flat; d--) {
+            if (batch[d] != 1) {
+                long stride = d < lead || t.shape[d - lead] == 1 ? 0 : t.strides[d - lead];
+                if (batchStride < 0) {
+                    batchStride = stride;
+                } else {
+                    flat = stride == batchStride * inner;
+                }
+                inner *= batch[d];
+            }
         }
-        return t.detach().expand(Shapes.concat(batch, new int[] {rows, cols})).cloneData();
+        if (flat) {
+            return new MatmulOperand(t.storage.data, t.offset, (int) Math.max(batchStride, 0),
+                    t.strides[rank - 2], t.strides[rank - 1]);
+        }
+        int rows = t.shape[rank - 2];
+        int cols = t.shape[rank - 1];
+        Tensor c = t.detach().expand(Shapes.concat(batch, new int[] {rows, cols})).cloneData();
+        return new MatmulOperand(c.storage.data, c.offset, rows * cols, cols, 1);
     }
 
     // =====================================================================================

@@ -455,65 +455,18 @@ public final class CpuKernels {
     }
 
     /**
-     * Batched matrix product of contiguous blocks: c[b] = a[b] (m x k) @ b[b] (k x n), with batch strides
-     * {@code batchA}/{@code batchB} (0 broadcasts one matrix over the batch). Returns a contiguous [batch, m, n].
+     * Batched matrix product: c[t] = a[t] (m x k) @ b[t] (k x n) for t < batch, with a(i, p) at
+     * {@code offA + t*batchA + i*rsA + p*csA} and b likewise (batch stride 0 broadcasts one matrix, so transposed
+     * and broadcast views need no copy). Returns a contiguous [batch, m, n]; see {@link Gemm}.
      */
-    public static Object matmul(Object a, int offA, int batchA, Object b, int offB, int batchB, int batch, int m, int k, int n) {
-        switch (a) {
-            case float[] fa -> {
-                float[] fb = (float[]) b;
-                float[] c = new float[batch * m * n];
-                for (int t = 0; t < batch; t++) {
-                    int ao = offA + t * batchA, bo = offB + t * batchB, co = t * m * n;
-                    for (int i = 0; i < m; i++) {
-                        int crow = co + i * n;
-                        for (int p = 0; p < k; p++) {
-                            float aip = fa[ao + i * k + p];
-                            int brow = bo + p * n;
-                            for (int j = 0; j < n; j++) {
-                                c[crow + j] += aip * fb[brow + j];
-                            }
-                        }
-                    }
-                }
-                return c;
-            }
-            case double[] da -> {
-                double[] db = (double[]) b;
-                double[] c = new double[batch * m * n];
-                for (int t = 0; t < batch; t++) {
-                    int ao = offA + t * batchA, bo = offB + t * batchB, co = t * m * n;
-                    for (int i = 0; i < m; i++) {
-                        int crow = co + i * n;
-                        for (int p = 0; p < k; p++) {
-                            double aip = da[ao + i * k + p];
-                            int brow = bo + p * n;
-                            for (int j = 0; j < n; j++) {
-                                c[crow + j] += aip * db[brow + j];
-                            }
-                        }
-                    }
-                }
-                return c;
-            }
-            case long[] la -> {
-                long[] lb = (long[]) b;
-                long[] c = new long[batch * m * n];
-                for (int t = 0; t < batch; t++) {
-                    int ao = offA + t * batchA, bo = offB + t * batchB, co = t * m * n;
-                    for (int i = 0; i < m; i++) {
-                        for (int p = 0; p < k; p++) {
-                            long aip = la[ao + i * k + p];
-                            for (int j = 0; j < n; j++) {
-                                c[co + i * n + j] += aip * lb[bo + p * n + j];
-                            }
-                        }
-                    }
-                }
-                return c;
-            }
+    public static Object matmul(Object a, int offA, int batchA, int rsA, int csA,
+            Object b, int offB, int batchB, int rsB, int csB, int batch, int m, int k, int n) {
+        return switch (a) {
+            case float[] fa -> Gemm.matmul(fa, offA, batchA, rsA, csA, (float[]) b, offB, batchB, rsB, csB, batch, m, k, n);
+            case double[] da -> Gemm.matmul(da, offA, batchA, rsA, csA, (double[]) b, offB, batchB, rsB, csB, batch, m, k, n);
+            case long[] la -> Gemm.matmul(la, offA, batchA, rsA, csA, (long[]) b, offB, batchB, rsB, csB, batch, m, k, n);
             default -> throw new IllegalArgumentException("matmul on " + a.getClass());
-        }
+        };
     }
 
     /** dst[i] += src[i] over {@code shape}, element by element, so a dst that overlaps itself accumulates. Modifies dst. */

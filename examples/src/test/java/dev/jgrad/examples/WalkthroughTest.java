@@ -26,8 +26,18 @@ import org.junit.jupiter.api.TestFactory;
  * {@code ./jgrad run} does, and checks that they print the seeds' numbers.
  */
 class WalkthroughTest {
-    /** JVM flags of the launcher: keep in step with JGRAD_JVM_FLAGS in the {@code jgrad} script. */
-    private static final List<String> JVM_FLAGS = List.of("--enable-native-access=ALL-UNNAMED");
+    /** The JVM flags the launcher passes (JGRAD_JVM_FLAGS in the {@code jgrad} script), so the two cannot drift. */
+    private static List<String> jvmFlags() {
+        Pattern line = Pattern.compile("^JGRAD_JVM_FLAGS=\"([^\"]*)\"$", Pattern.MULTILINE);
+        try {
+            Matcher m = line.matcher(Files.readString(root().resolve("jgrad"), StandardCharsets.UTF_8));
+            assertTrue(m.find(), "no JGRAD_JVM_FLAGS=\"...\" line in the jgrad launcher");
+            return List.of(m.group(1).trim().split("\\s+"));
+        } catch (IOException e) {
+            throw new AssertionError("could not read the jgrad launcher", e);
+        }
+    }
+
     private static final long TIMEOUT_SECONDS = 60;
 
     private record Run(int exitCode, String stdout, String stderr) {
@@ -57,7 +67,7 @@ class WalkthroughTest {
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
         List<String> command = new ArrayList<>();
         command.add(java.toString());
-        command.addAll(JVM_FLAGS);
+        command.addAll(jvmFlags());
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));
         command.add(file.toString());

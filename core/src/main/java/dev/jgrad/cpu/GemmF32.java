@@ -1,0 +1,273 @@
+// GENERATED from GemmF64.java by GenerateGemmKernels (core/src/test): edit GemmF64.java and regenerate.
+package dev.jgrad.cpu;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * float32 matrix product, BLIS style: {@code c += a @ b} for one matrix, on up to a given number of threads.
+ * Operands are read through (row stride, column stride) pairs, so transposed views need no copy; c is row-major.
+ * Every element is the chain c = fma(a(i, p), b(p, j), c) over p = 0, 1, ..., as in the scalar twin and test
+ * oracle ScalarGemmF32, so the two agree bitwise, whatever the blocking and the threads.
+ */
+final class GemmF32 {
+    private GemmF32() {
+    }
+
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    /** Lanes per vector register (4 with AVX2). */
+    static final int VL = S.length();
+    /**
+     * Micro-tile: MR rows of a times NR columns of b, held in MR * 2 = 10 vector accumulators, leaving AVX2's
+     * other 6 registers for two vectors of b and the broadcasts of a. (BLIS's 6 rows make C2 spill an
+     * accumulator on every step: 38 instead of 94 GFLOP/s for float32 on one Zen 3 core.)
+     */
+    static final int MR = 5;
+    static final int NR = 2 * VL;
+    /** Depth of a block: one packed NR-wide panel of b (KC * NR elements, 16 KiB) stays in half the L1 cache. */
+    static final int KC = Integer.getInteger("jgrad.gemm.kc", 16 * 1024 / (NR * Float.BYTES));
+    /** Rows of a packed block of a (MC * KC elements, about 144 KiB), sized to stay in the 512 KiB L2 cache. */
+    static final int MC = Integer.getInteger("jgrad.gemm.mc", Math.max(MR, 144 * 1024 / (KC * Float.BYTES) / MR * MR));
+    /** Bytes of b packed at once (all of k for a block of columns), shared by the threads in the 32 MiB L3. */
+    static final int PACKED_B_BYTES = Integer.getInteger("jgrad.gemm.packedb", 8 << 20);
+
+    /**
+     * c[offC + i*ldc + j] += sum_p a[offA + i*rsA + p*csA] * b[offB + p*rsB + j*csB] for i < m, j < n, p < k,
+     * with packed, cache-blocked Vector API kernels on up to {@code threads} threads of {@link CpuPool}.
+     * Modifies c only.
+     */
+    static void multiply(float[] a, int offA, int rsA, int csA, float[] b, int offB, int rsB, int csB,
+            float[] c, int offC, int ldc, int m, int n, int k, int threads) {
+        if (m == 0 || n == 0 || k == 0) {
+            return;
+        }
+        // Columns of b packed at once: all of k, in whole panels, within the budget.
+        int ncMax = Math.min(roundUp(n, NR), Math.max(NR, PACKED_B_BYTES / Float.BYTES / k / NR * NR));
+        float[] bp = takeBuffer(PACKED_B, k * ncMax);
+        int kBlocks = ceilDiv(k, KC);
+        // Row blocks of at most about MC rows, as many as a multiple of the threads and even to a micro-tile, so
+        // that no thread is left with one block more than the others (14% of a 1024^2 float32 product).
+        int rowTiles = ceilDiv(m, MR);
+        int rowBlocks = Math.min(rowTiles, roundUp(ceilDiv(m, MC), threads));
+        int colChunks = rowBlocks % threads == 0 ? 1 : threads / gcd(rowBlocks, threads);
+        for (int jc = 0; jc < n; jc += ncMax) {
+            int nc = Math.min(ncMax, n - jc);
+            int panels = ceilDiv(nc, NR);
+            int bBase = offB + jc * csB;
+            // Pack b once for all threads: depth block pc at bp[pc * panels * NR], panel jr within it at jr * kc.
+            int bChunks = Math.min(panels, threads);
+            CpuPool.run(kBlocks * bChunks, threads, task -> {
+                int pc = task / bChunks * KC;
+                int kc = Math.min(KC, k - pc);
+                int j0 = panels * (task % bChunks) / bChunks * NR;
+                int j1 = Math.min(nc, panels * (task % bChunks + 1) / bChunks * NR);
+                packB(b, bBase + pc * rsB + j0 * csB, rsB, csB, kc, j1 - j0, bp, pc * panels * NR + j0 * kc);
+            });
+            // Then the row blocks (each packing its own rows of a), cut into column chunks when there are too few
+            // to share evenly; tasks are claimed one by one, so a thread slowed by other work takes fewer.
+            int chunks = Math.min(panels, colChunks);
+            int cBase = offC + jc;
+            CpuPool.run(rowBlocks * chunks, threads, task -> {
+                int q = task / chunks;
+                int ic = rowTiles * q / rowBlocks * MR;
+                int mc = Math.min(m, rowTiles * (q + 1) / rowBlocks * MR) - ic;
+                int j0 = panels * (task % chunks) / chunks * NR;
+                int j1 = Math.min(nc, panels * (task % chunks + 1) / chunks * NR);
+                float[] ap = takeBuffer(PACKED_A, roundUp(mc, MR) * Math.min(KC, k));
+                float[] tile = new float[MR * NR];
+                for (int pc = 0; pc < k; pc += KC) {
+                    int kc = Math.min(KC, k - pc);
+                    packA(a, offA + ic * rsA + pc * csA, rsA, csA, mc, kc, ap);
+                    macroKernel(kc, mc, j0, j1, ap, bp, pc * panels * NR, c, cBase + ic * ldc, ldc, tile);
+                }
+                giveBuffer(PACKED_A, ap);
+            });
+        }
+        giveBuffer(PACKED_B, bp);
+    }
+
+    private static final int PACKED_A = 0;
+    private static final int PACKED_B = 1;
+    /**
+     * Packing buffers kept by each thread between products (packed a, packed b): allocating and zeroing 4 MiB
+     * of packed b on every 1024^2 product cost a few percent. A buffer is taken out while in use, so a nested
+     * product gets its own; those over the packed-b budget are not kept.
+     */
+    private static final ThreadLocal<float[][]> BUFFERS = ThreadLocal.withInitial(() -> new float[2][]);
+
+    private static float[] takeBuffer(int which, int size) {
+        float[][] kept = BUFFERS.get();
+        float[] buffer = kept[which];
+        kept[which] = null;
+        return buffer != null && buffer.length >= size ? buffer : new float[size];
+    }
+
+    private static void giveBuffer(int which, float[] buffer) {
+        if ((long) buffer.length * Float.BYTES <= PACKED_B_BYTES) {
+            BUFFERS.get()[which] = buffer;
+        }
+    }
+
+    /**
+     * c[co + i*ldc + j] += sum_p ap(i, p) * bp(p, j) for i < mc and columns j0 <= j < j1 of one packed depth block
+     * (panels of b from bp[bOff]), tile by tile. Modifies c and the scratch tile only.
+     */
+    private static void macroKernel(int kc, int mc, int j0, int j1, float[] ap, float[] bp, int bOff,
+            float[] c, int co, int ldc, float[] tile) {
+        // jr outside ir: one panel of b stays in L1 while the panels of a stream from L2.
+        for (int jr = j0; jr < j1; jr += NR) {
+            int nr = Math.min(NR, j1 - jr);
+            for (int ir = 0; ir < mc; ir += MR) {
+                int mr = Math.min(MR, mc - ir);
+                int cij = co + ir * ldc + jr;
+                if (mr == MR && nr == NR) {
+                    kernel(kc, ap, ir * kc, bp, bOff + jr * kc, c, cij, ldc);
+                } else {
+                    // Edge tile: run the full kernel on a copy of the valid part of c and copy that part back
+                    // (the same arithmetic as a full tile; the padding lanes are discarded).
+                    for (int r = 0; r < mr; r++) {
+                        System.arraycopy(c, cij + r * ldc, tile, r * NR, nr);
+                    }
+                    kernel(kc, ap, ir * kc, bp, bOff + jr * kc, tile, 0, NR);
+                    for (int r = 0; r < mr; r++) {
+                        System.arraycopy(tile, r * NR, c, cij + r * ldc, nr);
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * c[co + r*ldc + j] += sum_p ap[pa + p*MR + r] * bp[pb + p*NR + j] for r < MR, j < NR, p < kc: the MR x NR
+     * micro-tile as 2 * MR broadcast-FMA accumulators seeded with c itself (so a deeper product continues each
+     * element's fma chain exactly). Modifies c only.
+     */
+    static void kernel(int kc, float[] ap, int pa, float[] bp, int pb, float[] c, int co, int ldc) {
+        // Few Vector API calls on purpose: C2 stops inlining past a node budget, and a call left out-of-line
+        // boxes its vectors on every iteration. Zero-seeded accumulators added to c at the end also made C2
+        // spill one to the stack (36 instead of 94 GFLOP/s for float32 on one Zen 3 core).
+        int c1 = co + ldc, c2 = c1 + ldc, c3 = c2 + ldc, c4 = c3 + ldc;
+        FloatVector c00 = FloatVector.fromArray(S, c, co), c01 = FloatVector.fromArray(S, c, co + VL);
+        FloatVector c10 = FloatVector.fromArray(S, c, c1), c11 = FloatVector.fromArray(S, c, c1 + VL);
+        FloatVector c20 = FloatVector.fromArray(S, c, c2), c21 = FloatVector.fromArray(S, c, c2 + VL);
+        FloatVector c30 = FloatVector.fromArray(S, c, c3), c31 = FloatVector.fromArray(S, c, c3 + VL);
+        FloatVector c40 = FloatVector.fromArray(S, c, c4), c41 = FloatVector.fromArray(S, c, c4 + VL);
+        for (int p = 0; p < kc; p++) {
+            int ia = pa + p * MR;
+            int ib = pb + p * NR;
+            FloatVector b0 = FloatVector.fromArray(S, bp, ib);
+            FloatVector b1 = FloatVector.fromArray(S, bp, ib + VL);
+            FloatVector x = FloatVector.broadcast(S, ap[ia]);
+            c00 = x.fma(b0, c00);
+            c01 = x.fma(b1, c01);
+            x = FloatVector.broadcast(S, ap[ia + 1]);
+            c10 = x.fma(b0, c10);
+            c11 = x.fma(b1, c11);
+            x = FloatVector.broadcast(S, ap[ia + 2]);
+            c20 = x.fma(b0, c20);
+            c21 = x.fma(b1, c21);
+            x = FloatVector.broadcast(S, ap[ia + 3]);
+            c30 = x.fma(b0, c30);
+            c31 = x.fma(b1, c31);
+            x = FloatVector.broadcast(S, ap[ia + 4]);
+            c40 = x.fma(b0, c40);
+            c41 = x.fma(b1, c41);
+        }
+        c00.intoArray(c, co);
+        c01.intoArray(c, co + VL);
+        c10.intoArray(c, c1);
+        c11.intoArray(c, c1 + VL);
+        c20.intoArray(c, c2);
+        c21.intoArray(c, c2 + VL);
+        c30.intoArray(c, c3);
+        c31.intoArray(c, c3 + VL);
+        c40.intoArray(c, c4);
+        c41.intoArray(c, c4 + VL);
+    }
+
+    /**
+     * Packs the mc x kc block of a at {@code base} into MR-row panels: ap[ir*kc + p*MR + r] = a(ir + r, p), so the
+     * micro-kernel reads MR consecutive values per step. Rows past mc keep stale values: they only feed rows of
+     * the edge tile that are thrown away. Modifies ap only.
+     */
+    private static void packA(float[] a, int base, int rs, int cs, int mc, int kc, float[] ap) {
+        for (int ir = 0; ir < mc; ir += MR) {
+            int mr = Math.min(MR, mc - ir);
+            int dst = ir * kc;
+            int src = base + ir * rs;
+            if (mr == MR && cs == 1) {
+                // Row-major a, full panel of MR = 5 rows: five sequential reads and one sequential write per step.
+                int s1 = src + rs, s2 = s1 + rs, s3 = s2 + rs, s4 = s3 + rs;
+                for (int p = 0, d = dst; p < kc; p++, d += MR) {
+                    ap[d] = a[src + p];
+                    ap[d + 1] = a[s1 + p];
+                    ap[d + 2] = a[s2 + p];
+                    ap[d + 3] = a[s3 + p];
+                    ap[d + 4] = a[s4 + p];
+                }
+            } else if (Math.abs(cs) <= Math.abs(rs)) {
+                // Rows are the short stride (row-major a): read along each row.
+                for (int r = 0; r < mr; r++) {
+                    for (int p = 0, s = src + r * rs; p < kc; p++, s += cs) {
+                        ap[dst + p * MR + r] = a[s];
+                    }
+                }
+            } else {
+                // Columns are the short stride (a transposed view): read down each column.
+                for (int p = 0; p < kc; p++) {
+                    for (int r = 0, s = src + p * cs; r < mr; r++, s += rs) {
+                        ap[dst + p * MR + r] = a[s];
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * Packs the kc x nc block of b at {@code base} into NR-column panels: bp[bOff + jr*kc + p*NR + j] = b(p, jr + j), so
+     * the micro-kernel loads two whole vectors per step. Columns past nc keep stale values, which only feed
+     * discarded columns of the edge tile. Modifies bp only.
+     */
+    private static void packB(float[] b, int base, int rs, int cs, int kc, int nc, float[] bp, int bOff) {
+        for (int jr = 0; jr < nc; jr += NR) {
+            int nr = Math.min(NR, nc - jr);
+            int dst = bOff + jr * kc;
+            int src = base + jr * cs;
+            if (nr == NR && cs == 1) {
+                for (int p = 0; p < kc; p++) {
+                    int s = src + p * rs;
+                    int d = dst + p * NR;
+                    FloatVector.fromArray(S, b, s).intoArray(bp, d);
+                    FloatVector.fromArray(S, b, s + VL).intoArray(bp, d + VL);
+                }
+                continue;
+            }
+            if (Math.abs(cs) <= Math.abs(rs)) {
+                for (int p = 0; p < kc; p++) {
+                    for (int j = 0, s = src + p * rs; j < nr; j++, s += cs) {
+                        bp[dst + p * NR + j] = b[s];
+                    }
+                }
+            } else {
+                // b is a transposed view: read down each column.
+                for (int j = 0; j < nr; j++) {
+                    for (int p = 0, s = src + j * cs; p < kc; p++, s += rs) {
+                        bp[dst + p * NR + j] = b[s];
+                    }
+                }
+            }
+        }
+    }
+
+    private static int roundUp(int x, int to) {
+        return ceilDiv(x, to) * to;
+    }
+
+    private static int ceilDiv(int x, int y) {
+        return (x + y - 1) / y;
+    }
+
+    private static int gcd(int x, int y) {
+        return y == 0 ? x : gcd(y, x % y);
+    }
+}

@@ -1,0 +1,37 @@
+package dev.jgrad.cpu;
+
+/**
+ * {@code c += a @ b} as a plain loop: the scalar twin and test oracle of GemmF64, and the kernel for products too
+ * small to pack. Each element is the same chain c = fma(a(i, p), b(p, j), c) over p = 0, 1, ... as in the packed
+ * kernel, so the two give bitwise the same results and may be swapped freely.
+ * This file is the source of the generated ScalarGemmF32: run GenerateGemmKernels (core's tests) after editing it.
+ */
+final class ScalarGemmF64 {
+    private ScalarGemmF64() {
+    }
+
+    /**
+     * c[offC + i*ldc + j] += sum_p a[offA + i*rsA + p*csA] * b[offB + p*rsB + j*csB] for i < m, j < n, p < k,
+     * as a plain i-p-j loop of fused multiply-adds. Modifies c only.
+     */
+    static void multiply(double[] a, int offA, int rsA, int csA, double[] b, int offB, int rsB, int csB,
+            double[] c, int offC, int ldc, int m, int n, int k) {
+        for (int i = 0; i < m; i++) {
+            int ci = offC + i * ldc;
+            for (int p = 0; p < k; p++) {
+                double aip = a[offA + i * rsA + p * csA];
+                int bp = offB + p * rsB;
+                if (csB == 1) {
+                    // Unit stride on its own loop, so C2 vectorizes it.
+                    for (int j = 0; j < n; j++) {
+                        c[ci + j] = Math.fma(aip, b[bp + j], c[ci + j]);
+                    }
+                } else {
+                    for (int j = 0; j < n; j++) {
+                        c[ci + j] = Math.fma(aip, b[bp + j * csB], c[ci + j]);
+                    }
+                }
+            }
+        }
+    }
+}

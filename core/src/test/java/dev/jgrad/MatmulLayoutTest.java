@@ -1,0 +1,71 @@
+package dev.jgrad;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * matmul reads transposed, sliced, expanded and batch-broadcast operands in place (by their strides): the results
+ * must be exactly those of the same values made contiguous first, on both the scalar and the packed kernels.
+ */
+class MatmulLayoutTest {
+    private static Tensor rand(Generator g, DType dtype, int... shape) {
+        return g.uniform(-1, 1, dtype, shape);
+    }
+
+    private static void assertSame(Tensor expected, Tensor actual) {
+        assertArrayEquals(expected.shape(), actual.shape());
+        assertArrayEquals(expected.toDoubleArray(), actual.toDoubleArray());
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = DType.class, names = {"FLOAT32", "FLOAT64"})
+    void transposedOperandsNeedNoCopy(DType dtype) {
+        Generator g = new Generator(11);
+        for (int[] mkn : new int[][] {{3, 4, 2}, {70, 90, 50}}) { // below and above the packing threshold
+            int m = mkn[0], k = mkn[1], n = mkn[2];
+            Tensor aT = rand(g, dtype, k, m).mT();
+            Tensor bT = rand(g, dtype, n, k).mT();
+            Tensor a = aT.contiguous();
+            Tensor b = bT.contiguous();
+            assertSame(a.matmul(b), aT.matmul(b));
+            assertSame(a.matmul(b), a.matmul(bT));
+            assertSame(a.matmul(b), aT.matmul(bT));
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = DType.class, names = {"FLOAT32", "FLOAT64"})
+    void slicedAndExpandedOperands(DType dtype) {
+        Generator g = new Generator(12);
+        Tensor a = rand(g, dtype, 40, 60).slice(0, 1, 40, 2).slice(1, 0, 60, 3); // 20 x 20, strides (120, 3)
+        Tensor row = rand(g, dtype, 1, 20).expand(30, 20); // every row the same: row stride 0
+        assertSame(a.contiguous().matmul(row.mT().contiguous()), a.matmul(row.mT()));
+        assertSame(row.contiguous().matmul(a.contiguous()), row.matmul(a));
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = DType.class, names = {"FLOAT32", "FLOAT64"})
+    void batchBroadcastingAndPermutedBatches(DType dtype) {
+        Generator g = new Generator(13);
+        Tensor x = rand(g, dtype, 3, 1, 20, 30);
+        Tensor y = rand(g, dtype, 4, 30, 25);
+        Tensor out = x.matmul(y);
+        assertArrayEquals(new int[] {3, 4, 20, 25}, out.shape());
+        for (int i = 0; i < 3; i++) {
+            for (int j = 0; j < 4; j++) {
+                Tensor xi = x.select(0, i).select(0, 0).contiguous();
+                Tensor yj = y.select(0, j).contiguous();
+                assertSame(xi.matmul(yj), out.select(0, i).select(0, j));
+            }
+        }
+        // Batch dims that do not flatten to one stride (permuted) are copied; the values must not change.
+        Tensor p = rand(g, dtype, 4, 3, 20, 30).permute(1, 0, 3, 2); // [3, 4, 30, 20]
+        Tensor q = rand(g, dtype, 20, 10);
+        assertSame(p.contiguous().matmul(q), p.matmul(q));
+        // A matrix broadcast over a batch on the left: stride 0 over the batch.
+        Tensor w = rand(g, dtype, 30, 20);
+        assertSame(w.expand(3, 4, 30, 20).contiguous().matmul(p.mT().contiguous()), w.matmul(p.mT()));
+    }
+}
