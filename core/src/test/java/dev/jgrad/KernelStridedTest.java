@@ -579,7 +579,7 @@ class KernelStridedTest {
                         int batchB = broadcastA ? k * n : 0;
                         Object a = randomData(dtype, offA + (broadcastA ? 1 : batch) * m * k, rnd);
                         Object b = randomData(dtype, offB + (broadcastA ? batch : 1) * k * n, rnd);
-                        Object c = CpuKernels.matmul(a, offA, batchA, b, offB, batchB, batch, m, k, n);
+                        Object c = CpuKernels.matmul(a, offA, batchA, k, 1, b, offB, batchB, n, 1, batch, m, k, n);
                         assertEquals(dtype, CpuKernels.dtypeOf(c));
                         assertEquals(batch * m * n, java.lang.reflect.Array.getLength(c));
                         for (int t = 0; t < batch; t++) {
