@@ -461,6 +461,19 @@ public final class CpuKernels {
      */
     public static Object matmul(Object a, int offA, int batchA, int rsA, int csA,
             Object b, int offB, int batchB, int rsB, int csB, int batch, int m, int k, int n) {
+        if (Gemv.applies(m, k, n) && !(a instanceof long[])) {
+            Object c = allocate(dtypeOf(a), batch * m * n);
+            for (int t = 0; t < batch; t++) {
+                if (a instanceof double[] da) {
+                    Gemv.multiply(da, offA + t * batchA, rsA, csA, (double[]) b, offB + t * batchB, rsB, csB,
+                            (double[]) c, t * m * n, m, k, n);
+                } else {
+                    Gemv.multiply((float[]) a, offA + t * batchA, rsA, csA, (float[]) b, offB + t * batchB, rsB, csB,
+                            (float[]) c, t * m * n, m, k, n);
+                }
+            }
+            return c;
+        }
         return switch (a) {
             case float[] fa -> Gemm.matmul(fa, offA, batchA, rsA, csA, (float[]) b, offB, batchB, rsB, csB, batch, m, k, n);
             case double[] da -> Gemm.matmul(da, offA, batchA, rsA, csA, (double[]) b, offB, batchB, rsB, csB, batch, m, k, n);
