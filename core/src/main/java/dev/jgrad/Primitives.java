@@ -36,9 +36,6 @@ final class Primitives {
 
     private static final Tensor[] NOTHING = new Tensor[0];
 
-    /** True on a thread while a JVP rule runs. */
-    private static final ThreadLocal<boolean[]> COMPUTING_TANGENT = ThreadLocal.withInitial(() -> new boolean[1]);
-
     /** Forward mode: the output tangent from the input tangents (null where an input has none). */
     @FunctionalInterface
     interface Jvp {
@@ -49,36 +46,29 @@ final class Primitives {
      * Records one application: a backward node when grad mode is on and an input requires grad, and the
      * output tangent when an input carries one. {@code save} may include {@code result} itself.
      */
-    private static Tensor record(Primitive p, Tensor result, Tensor[] inputs, Tensor[] save,
+    static Tensor record(Primitive p, Tensor result, Tensor[] inputs, Tensor[] save,
                                  PrimitiveNode.Vjp vjp, Jvp jvp) {
         boolean grad = false;
-        boolean forward = false;
+        Tangents levels = null;
         for (Tensor t : inputs) {
             if (t != null) {
-                forward |= t.tangent != null;
                 grad |= t.requiresGrad();
+                for (Tangents l = t.tangents(); l != null; l = l.next()) {
+                    if (Tangents.get(levels, l.level()) == null) {
+                        levels = new Tangents(l.level(), l.value(), levels);
+                    }
+                }
             }
         }
-        if (forward && !COMPUTING_TANGENT.get()[0]) {
-            Tensor[] tangents = new Tensor[inputs.length];
-            for (int i = 0; i < inputs.length; i++) {
-                tangents[i] = inputs[i] == null ? null : inputs[i].tangent;
-            }
-            // the rule's own ops see the primal values as constants: their tangents are not pushed again
-            boolean[] flag = COMPUTING_TANGENT.get();
-            flag[0] = true;
-            try {
-                result.tangent = jvp.apply(tangents);
-            } finally {
-                flag[0] = false;
-            }
+        for (Tangents l = levels; l != null; l = l.next()) {
+            pushTangent(l.level(), result, inputs, jvp);
         }
         if (grad && GradMode.isEnabled()) {
             Node[] next = new Node[inputs.length];
             for (int i = 0; i < inputs.length; i++) {
                 next[i] = inputs[i] == null ? null : inputs[i].gradNode();
             }
-            PrimitiveNode node = new PrimitiveNode(p.nodeName(), next, vjp, new SavedTensor[0]);
+            PrimitiveNode node = new PrimitiveNode(p.nodeName(), next, vjp, PrimitiveNode.NOTHING_SAVED);
             result.gradFn = node;
             if (save.length > 0) {
                 SavedTensor[] saved = new SavedTensor[save.length];
@@ -90,6 +80,24 @@ final class Primitives {
             }
         }
         return result;
+    }
+
+    /** The output tangent of one forward-mode level; the level is paused while its own rule runs. */
+    private static void pushTangent(int level, Tensor result, Tensor[] inputs, Jvp jvp) {
+        if (!ForwardMode.propagates(level)) {
+            return;
+        }
+        Tensor[] tangents = new Tensor[inputs.length];
+        for (int i = 0; i < inputs.length; i++) {
+            tangents[i] = inputs[i] == null ? null : inputs[i].tangent(level);
+        }
+        ForwardMode.pause(level);
+        try {
+            Tensor tangent = jvp.apply(tangents);
+            result.setTangent(level, tangent);
+        } finally {
+            ForwardMode.resume();
+        }
     }
 
     private static Tensor[] grads(Tensor... grads) {
@@ -225,6 +233,7 @@ final class Primitives {
         private final Partial dx;
         private final Partial dy;
         private final boolean savesResult;
+        private final String opName;
 
         private Binary(String name, BinaryOp op, int linearSignY, Partial dx, Partial dy, boolean savesResult) {
             this.primitive = declare(name, linearSignY != 0 || dx != null);
@@ -233,17 +242,32 @@ final class Primitives {
             this.dx = dx;
             this.dy = dy;
             this.savesResult = savesResult;
+            this.opName = switch (op) { // the public method's name
+                case AND -> "logicalAnd";
+                case OR -> "logicalOr";
+                default -> op.name().toLowerCase(java.util.Locale.ROOT);
+            };
         }
 
         Tensor apply(Tensor x, Tensor y) {
-            String name = op.name().toLowerCase();
+            String name = opName;
             DType common = resultType(x, y);
             if (op.isLogical()) {
                 common = DType.BOOL;
             } else if (!op.isComparison()) {
                 if (x.dtype == DType.BOOL && y.dtype == DType.BOOL) {
-                    throw new DTypeException(name + ": arithmetic on two bool tensors is not supported (shapes "
-                            + Shapes.str(x.shape) + " and " + Shapes.str(y.shape) + "); convert one with to(DType.INT64)");
+                    switch (op) {
+                        case ADD, MUL, MAXIMUM, MINIMUM -> {
+                            // as PyTorch: + and maximum are logical or, * and minimum logical and
+                            return apply(x.to(DType.INT64), y.to(DType.INT64)).ne(0);
+                        }
+                        case DIV, ATAN2 -> {
+                            // true division of bools gives float32, below
+                        }
+                        default -> throw new DTypeException(name + ": arithmetic on two bool tensors is not supported"
+                                + " (shapes " + Shapes.str(x.shape) + " and " + Shapes.str(y.shape)
+                                + "); use logicalNot() to invert a mask, or convert one with to(DType.INT64)");
+                    }
                 }
                 if (common == DType.BOOL) {
                     common = DType.INT64;
@@ -594,6 +618,16 @@ final class Primitives {
                 tangents -> sliceScatter(tangents[0], shape, dim, start, step));
     }
 
+    static final Primitive ALIAS = declare("Alias", true);
+
+    /** The same tensor under a new identity (a view of all of it): where transforms attach their inputs. */
+    static Tensor alias(Tensor x) {
+        Tensor result = x.viewWith(x.shape, x.strides, x.offset);
+        return record(ALIAS, result, new Tensor[] {x}, NOTHING,
+                (grad, saved) -> grads(grad),
+                tangents -> tangents[0]);
+    }
+
     static final Primitive CLONE = declare("Clone", true);
 
     /** A contiguous copy. The gradient passes through. */
@@ -896,6 +930,6 @@ final class Primitives {
         }
         ViewGeometry geometry = ViewGeometry.of(base, view);
         return new PrimitiveNode(AS_STRIDED.nodeName(), new Node[] {baseNode},
-                (grad, saved) -> grads(scatterIntoBase(grad, geometry)), new SavedTensor[0]);
+                (grad, saved) -> grads(scatterIntoBase(grad, geometry)), PrimitiveNode.NOTHING_SAVED);
     }
 }

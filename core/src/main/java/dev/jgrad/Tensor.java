@@ -32,8 +32,10 @@ public final class Tensor {
     private Tensor grad;
     private AccumulateGrad accumulator;
     private HookHandle retainGradHook;
-    /** Forward-mode tangent (dual part), or null. */
-    Tensor tangent;
+    /** Forward-mode tangents by level, or null. Read them through {@link #tangents()}. */
+    private Tangents tangents;
+    /** For views: the base's tangents when this view's were last derived from them. */
+    private Tangents viewBaseTangents;
 
     Tensor(Storage storage, DType dtype, int[] shape, int[] strides, int offset, Tensor base) {
         this.storage = storage;
@@ -43,6 +45,7 @@ public final class Tensor {
         this.offset = offset;
         this.base = base;
         this.viewBaseFn = base == null ? null : base.gradFn;
+        this.viewBaseTangents = base == null ? null : base.tangents;
     }
 
     /** A fresh contiguous tensor over a kernel's result array. */
@@ -298,6 +301,10 @@ public final class Tensor {
         if (step == 0) {
             throw new JgradException("arange: step must be nonzero");
         }
+        if (step > 0 ? end < start : end > start) {
+            throw new JgradException("arange: upper bound and lower bound inconsistent with step sign (start=" + start
+                    + ", end=" + end + ", step=" + step + ")");
+        }
         int n = (int) Math.max(0, Math.ceilDiv(end - start, step));
         long[] out = new long[n];
         for (int i = 0; i < n; i++) {
@@ -314,6 +321,10 @@ public final class Tensor {
     public static Tensor arange(double start, double end, double step, DType dtype) {
         if (step == 0 || Double.isNaN(step)) {
             throw new JgradException("arange: step must be nonzero, got " + step);
+        }
+        if (step > 0 ? end < start : end > start) {
+            throw new JgradException("arange: upper bound and lower bound inconsistent with step sign (start=" + start
+                    + ", end=" + end + ", step=" + step + ")");
         }
         int n = (int) Math.max(0, Math.ceil((end - start) / step));
         Object out = CpuKernels.allocate(dtype, n);
@@ -336,7 +347,8 @@ public final class Tensor {
         double delta = steps > 1 ? (end - start) / (steps - 1) : 0;
         for (int i = 0; i < steps; i++) {
             // fill from both ends, as PyTorch does, so the last value is exactly end
-            CpuKernels.write(out, i, i < steps / 2 ? start + i * delta : end - (steps - 1 - i) * delta);
+            CpuKernels.write(out, i, steps == 1 ? start
+                    : i < steps / 2 ? start + i * delta : end - (steps - 1 - i) * delta);
         }
         return wrap(out, new int[] {steps});
     }
@@ -498,7 +510,30 @@ public final class Tensor {
         return null;
     }
 
-    void accumulateGrad(Tensor incoming) {
+    /** All forward-mode tangents; a view re-derives its own from its base's when an in-place op replaced those. */
+    Tangents tangents() {
+        if (base != null && base.tangents != viewBaseTangents) {
+            viewBaseTangents = base.tangents;
+            ViewGeometry geometry = ViewGeometry.of(base, this);
+            tangents = null;
+            for (Tangents t = base.tangents; t != null; t = t.next()) {
+                tangents = Tangents.with(tangents, t.level(), Primitives.viewOfBase(t.value(), geometry));
+            }
+        }
+        return tangents;
+    }
+
+    /** The tangent of forward-mode level {@code level}, or null. */
+    Tensor tangent(int level) {
+        return Tangents.get(tangents(), level);
+    }
+
+    void setTangent(int level, Tensor tangent) {
+        tangents = tangent == null ? Tangents.without(tangents(), level) : Tangents.with(tangents(), level, tangent);
+    }
+
+    /** Synchronized: backward passes on several threads may share this leaf. */
+    synchronized void accumulateGrad(Tensor incoming) {
         if (GradMode.isEnabled()) { // createGraph: keep the gradient's own history
             grad = grad == null ? incoming : grad.add(incoming);
         } else if (grad == null) {
@@ -619,13 +654,18 @@ public final class Tensor {
         return target == dtype ? this : Primitives.cast(this, target);
     }
 
-    /** |this - other| <= atol + rtol * |other| elementwise (broadcasting), NaNs unequal. */
+    /**
+     * |this - other| <= atol + rtol * |other| elementwise (broadcasting), NaNs unequal; infinities are close
+     * only to an equal infinity.
+     */
     public boolean allClose(Tensor other, double rtol, double atol) {
         int[] out = Shapes.broadcast("allClose", shape, other.shape);
         double[] a = expand(out).toDoubleArray();
         double[] b = other.expand(out).toDoubleArray();
         for (int i = 0; i < a.length; i++) {
-            if (!(Math.abs(a[i] - b[i]) <= atol + rtol * Math.abs(b[i])) && a[i] != b[i]) {
+            boolean close = a[i] == b[i] || Double.isFinite(a[i]) && Double.isFinite(b[i])
+                    && Math.abs(a[i] - b[i]) <= atol + rtol * Math.abs(b[i]);
+            if (!close) {
                 return false;
             }
         }
@@ -865,6 +905,9 @@ public final class Tensor {
                     throw new ShapeException("expand: -1 is not allowed in a new leading dimension " + Shapes.str(newShape));
                 }
                 target[i] = own;
+            } else if (target[i] < 0) {
+                throw new ShapeException("expand: invalid size " + target[i] + " in " + Shapes.str(newShape)
+                        + " (only -1 may be negative)");
             } else if (own != 1 && own != target[i]) {
                 throw new ShapeException("expand: the size of dimension " + (i - shift) + " (" + own + ") of shape "
                         + Shapes.str(shape) + " must match " + target[i] + " or be 1 to expand to " + Shapes.str(newShape));
@@ -942,9 +985,21 @@ public final class Tensor {
      */
     public Tensor index(Tensor indices) {
         if (indices.dtype == DType.BOOL) {
-            return maskedSelect(indices);
+            return indexMask(indices);
         }
         return indexSelect(0, indices);
+    }
+
+    /** {@code x[mask]}: the sub-tensors where a mask over the leading dims is true, shape [count, rest...]. */
+    private Tensor indexMask(Tensor mask) {
+        int lead = mask.shape.length;
+        if (lead > shape.length || !Arrays.equals(mask.shape, Arrays.copyOf(shape, lead))) {
+            throw new IndexException("index: the shape of the mask " + Shapes.str(mask.shape)
+                    + " does not match the leading dims of the indexed tensor's shape " + Shapes.str(shape));
+        }
+        int[] rest = Arrays.copyOfRange(shape, lead, shape.length);
+        Tensor rows = reshape(Shapes.concat(new int[] {Shapes.numel(mask.shape)}, rest));
+        return rows.indexSelect(0, mask.flatten().nonzeroFlat());
     }
 
     /** The entries of {@code indices} (INT64, any shape) along {@code dim}; negative indices count from the end. */
@@ -985,19 +1040,8 @@ public final class Tensor {
         if (mask.dtype != DType.BOOL) {
             throw new DTypeException("maskedSelect: mask must be bool, got " + mask.dtype);
         }
-        if (mask.shape.length < shape.length && mask.shape.length > 0 && indicesMaskLeading(mask)) {
-            // x[mask] with a mask over the leading dims: whole sub-tensors are picked
-            int lead = mask.shape.length;
-            int[] rest = Arrays.copyOfRange(shape, lead, shape.length);
-            Tensor rows = reshape(Shapes.concat(new int[] {-1}, rest));
-            return rows.indexSelect(0, mask.flatten().nonzeroFlat());
-        }
         int[] out = Shapes.broadcast("maskedSelect", shape, mask.shape);
         return expand(out).reshape(-1).indexSelect(0, mask.expand(out).reshape(-1).nonzeroFlat());
-    }
-
-    private boolean indicesMaskLeading(Tensor mask) {
-        return Arrays.equals(mask.shape, Arrays.copyOf(shape, mask.shape.length));
     }
 
     /** Flat positions of the true (nonzero) elements, as a 1-d INT64 tensor. */
@@ -1192,7 +1236,12 @@ public final class Tensor {
         return pow(scalarFor(exponent));
     }
 
+    /** this ** exponent; an integer tensor to a negative integer power fails, as in PyTorch. */
     public Tensor pow(long exponent) {
+        if (exponent < 0 && !dtype.isFloating()) {
+            throw new DTypeException("pow: integers to negative integer powers are not allowed (dtype " + dtype
+                    + ", exponent " + exponent + ")");
+        }
         return pow(scalarFor(exponent));
     }
 
@@ -1283,11 +1332,11 @@ public final class Tensor {
         return Primitives.where(cond, y.scalarFor(x), y);
     }
 
-    /** min(max(x, min), max); the gradient passes where min &lt;= x &lt;= max. */
+    /**
+     * min(max(x, min), max); the gradient passes where min &lt;= x &lt;= max. When min &gt; max every element
+     * becomes max, as in PyTorch.
+     */
     public Tensor clamp(double min, double max) {
-        if (min > max) {
-            throw new JgradException("clamp: min " + min + " is greater than max " + max);
-        }
         return clampMin(min).clampMax(max);
     }
 
@@ -1345,7 +1394,8 @@ public final class Tensor {
     /** Sum over {@code dims} divided by the number of elements reduced; floating tensors only. */
     public Tensor mean(int[] dims, boolean keepDim) {
         requireFloating("mean");
-        return sum(dims, keepDim).div((double) reducedCount("mean", dims));
+        int count = reducedCount("mean", dims);
+        return sum(dims, keepDim).div((double) count);
     }
 
     private int reducedCount(String op, int[] dims) {
@@ -1397,6 +1447,7 @@ public final class Tensor {
 
     /** The values and positions of the largest elements along {@code dim}. */
     public ValuesIndices max(int dim, boolean keepDim) {
+        Shapes.dim("max", dim, shape.length);
         return valuesAt(argmax(dim, true), dim, keepDim);
     }
 
@@ -1405,6 +1456,7 @@ public final class Tensor {
     }
 
     public ValuesIndices min(int dim, boolean keepDim) {
+        Shapes.dim("min", dim, shape.length);
         return valuesAt(argmin(dim, true), dim, keepDim);
     }
 
@@ -1417,7 +1469,7 @@ public final class Tensor {
     }
 
     private ValuesIndices valuesAt(Tensor keptIndices, int dim, boolean keepDim) {
-        int d = Shapes.dim("max", dim, shape.length);
+        int d = Shapes.dim("max", dim, shape.length); // validated by the caller
         Tensor x = shape.length == 0 ? reshape(1) : this;
         // gather x[..., idx, ...] through a flat index into the dim-last layout
         Tensor moved = x.movedToLast(d);
@@ -1496,16 +1548,18 @@ public final class Tensor {
     /** Variance over {@code dims}: sum((x - mean)^2) / (n - correction). */
     public Tensor var(int[] dims, int correction, boolean keepDim) {
         requireFloating("var");
-        Tensor centered = sub(mean(dims, true));
         int n = reducedCount("var", dims);
+        Tensor centered = sub(mean(dims, true));
         return centered.mul(centered).sum(dims, keepDim).div((double) Math.max(0, n - correction));
     }
 
     public Tensor std() {
-        return var().sqrt();
+        return std(new int[0], 1, false);
     }
 
     public Tensor std(int[] dims, int correction, boolean keepDim) {
+        requireFloating("std");
+        Shapes.dimMask("std", dims, shape.length);
         return var(dims, correction, keepDim).sqrt();
     }
 
@@ -1516,10 +1570,11 @@ public final class Tensor {
 
     public Tensor logSumExp(int[] dims, boolean keepDim) {
         requireFloating("logSumExp");
+        boolean[] mask = Shapes.dimMask("logSumExp", dims, shape.length);
         Tensor m = amax(dims, true).detach();
         Tensor finiteMax = where(m.abs().eq(Double.POSITIVE_INFINITY), zerosLike(m), m);
         Tensor out = sub(finiteMax).exp().sum(dims, true).log().add(finiteMax);
-        return keepDim ? out : out.squeezeDims(Shapes.dimMask("logSumExp", dims, shape.length));
+        return keepDim ? out : out.squeezeDims(mask);
     }
 
     private Tensor squeezeDims(boolean[] mask) {
@@ -1538,11 +1593,21 @@ public final class Tensor {
         return norm(2, new int[0], false);
     }
 
-    /** The p-norm (sum |x|^p)^(1/p) over {@code dims}; p may be infinite. */
+    /**
+     * The p-norm (sum |x|^p)^(1/p) over {@code dims}, as torch.linalg.vector_norm: p = inf is max |x|,
+     * p = -inf is min |x|, p = 0 counts the nonzero elements.
+     */
     public Tensor norm(double p, int[] dims, boolean keepDim) {
         requireFloating("norm");
+        Shapes.dimMask("norm", dims, shape.length);
         if (p == Double.POSITIVE_INFINITY) {
             return abs().amax(dims, keepDim);
+        }
+        if (p == Double.NEGATIVE_INFINITY) {
+            return abs().amin(dims, keepDim);
+        }
+        if (p == 0) {
+            return ne(0).to(dtype).sum(dims, keepDim);
         }
         if (p == 2) {
             return mul(this).sum(dims, keepDim).sqrt();
@@ -1576,6 +1641,7 @@ public final class Tensor {
             throw new ShapeException("stack: expects a non-empty list of tensors");
         }
         int[] first = tensors.get(0).shape;
+        int d = Shapes.dim("stack", dim, first.length + 1);
         List<Tensor> expanded = new ArrayList<>(tensors.size());
         for (int i = 0; i < tensors.size(); i++) {
             Tensor t = tensors.get(i);
@@ -1583,9 +1649,9 @@ public final class Tensor {
                 throw new ShapeException("stack: expects each tensor to be equal size, but got " + Shapes.str(first)
                         + " at entry 0 and " + Shapes.str(t.shape) + " at entry " + i);
             }
-            expanded.add(t.unsqueeze(dim));
+            expanded.add(t.unsqueeze(d));
         }
-        return cat(expanded, Shapes.dim("stack", dim, first.length + 1));
+        return cat(expanded, d);
     }
 
     public static Tensor stack(int dim, Tensor... tensors) {
@@ -1608,6 +1674,9 @@ public final class Tensor {
     /** Pieces of the given sizes along {@code dim}; they must add up to the dim's size. Views. */
     public List<Tensor> split(int[] sizes, int dim) {
         int d = Shapes.dim("split", dim, shape.length);
+        if (Arrays.stream(sizes).anyMatch(s -> s < 0)) {
+            throw new ShapeException("split: sizes " + Arrays.toString(sizes) + " must be non-negative");
+        }
         int total = Arrays.stream(sizes).sum();
         if (total != shape[d]) {
             throw new ShapeException("split: sizes " + Arrays.toString(sizes) + " add up to " + total
@@ -1662,7 +1731,8 @@ public final class Tensor {
             expandedShape[2 * i + 1] = own;
             result[i] = repeats[i] * own;
         }
-        return reshape(interleaved).expand(expandedShape).reshape(result);
+        Tensor out = reshape(interleaved).expand(expandedShape).reshape(result);
+        return out.sharesStorageWith(this) ? out.clone() : out; // reshape kept a view: copy, as PyTorch
     }
 
     /** The elements in reverse order along each of {@code dims}. A copy. */
@@ -1768,11 +1838,19 @@ public final class Tensor {
         return addInPlace(scalarFor(value));
     }
 
+    public Tensor addInPlace(long value) {
+        return addInPlace(scalarFor(value));
+    }
+
     public Tensor subInPlace(Tensor other) {
         return inPlace("subInPlace", self -> self.sub(other), other);
     }
 
     public Tensor subInPlace(double value) {
+        return subInPlace(scalarFor(value));
+    }
+
+    public Tensor subInPlace(long value) {
         return subInPlace(scalarFor(value));
     }
 
@@ -1784,6 +1862,10 @@ public final class Tensor {
         return mulInPlace(scalarFor(value));
     }
 
+    public Tensor mulInPlace(long value) {
+        return mulInPlace(scalarFor(value));
+    }
+
     public Tensor divInPlace(Tensor other) {
         return inPlace("divInPlace", self -> self.div(other), other);
     }
@@ -1792,25 +1874,29 @@ public final class Tensor {
         return divInPlace(scalarFor(value));
     }
 
+    public Tensor divInPlace(long value) {
+        return divInPlace(scalarFor(value));
+    }
+
     /** Sets every element to 0. Modifies this. */
     public Tensor zeroInPlace() {
         return fillInPlace(0);
     }
 
-    /** Sets every element to {@code value}. Modifies this. */
+    /** Sets every element to {@code value} (converted to this dtype, as PyTorch's fill_). Modifies this. */
     public Tensor fillInPlace(double value) {
-        Tensor v = scalarFor(value);
-        return inPlace("fillInPlace", self -> zerosLike(self).add(v), v);
+        Tensor v = scalar(value, dtype);
+        return inPlace("fillInPlace", self -> v.expand(self.shape), v);
     }
 
     /** Copies {@code src} (broadcast to this shape, converted to this dtype) into this. Modifies this. */
     public Tensor copyInPlace(Tensor src) {
-        return inPlace("copyInPlace", self -> src.to(dtype).add(zerosLike(self)), src);
+        return inPlace("copyInPlace", self -> src.to(dtype).expand(self.shape).clone(), src);
     }
 
     /** {@code this[i] = value}. Modifies this; differentiable with respect to value. */
     public Tensor set(int i, Tensor value) {
-        get(i).copyInPlace(value);
+        get(i).copyInPlace(withoutLeadingOnes(value));
         return this;
     }
 
@@ -1820,7 +1906,7 @@ public final class Tensor {
 
     /** {@code this[i, j] = value}. Modifies this. */
     public Tensor set(int i, int j, Tensor value) {
-        get(i, j).copyInPlace(value);
+        get(i, j).copyInPlace(withoutLeadingOnes(value));
         return this;
     }
 
@@ -1830,23 +1916,32 @@ public final class Tensor {
 
     /** {@code this[index...] = value} for leading integer indices. Modifies this. */
     public Tensor set(int[] index, Tensor value) {
-        get(index).copyInPlace(value);
+        get(index).copyInPlace(withoutLeadingOnes(value));
         return this;
     }
 
-    /** Sets the elements where {@code mask} is true to {@code value}. Modifies this. */
+    /** The value of an indexed assignment with its leading size-1 dims dropped, as PyTorch's setitem does. */
+    private static Tensor withoutLeadingOnes(Tensor value) {
+        int lead = 0;
+        while (lead < value.shape.length && value.shape[lead] == 1) {
+            lead++;
+        }
+        return lead == 0 ? value : value.reshape(Arrays.copyOfRange(value.shape, lead, value.shape.length));
+    }
+
+    /** Sets the elements where {@code mask} is true to {@code value} (converted to this dtype). Modifies this. */
     public Tensor maskedFillInPlace(Tensor mask, double value) {
         if (mask.dtype != DType.BOOL) {
             throw new DTypeException("maskedFillInPlace: mask must be bool, got " + mask.dtype);
         }
-        Tensor v = scalarFor(value);
-        return inPlace("maskedFillInPlace", self -> where(mask, v, self), v);
+        Tensor v = scalar(value, dtype);
+        return inPlace("maskedFillInPlace", self -> where(mask, v, self), mask);
     }
 
     /**
-     * The common path of every in-place op: checks that it is allowed, computes the new value out of
-     * place, writes it into this tensor's memory, bumps the version and, when recording, makes this
-     * tensor (or, for a view, its base) continue from the op's node.
+     * The common path of every in-place op: checks that it is allowed and that {@code other} broadcasts to
+     * this shape, computes the new value out of place, writes it into this tensor's memory, bumps the
+     * version and, when recording, makes this tensor (or, for a view, its base) continue from the op's node.
      */
     private Tensor inPlace(String op, Function<Tensor, Tensor> newValue, Tensor other) {
         boolean recording = GradMode.isEnabled();
@@ -1865,6 +1960,11 @@ public final class Tensor {
                         + ") refers to a single memory location; clone() it first");
             }
         }
+        int[] broadcast = Shapes.broadcast(op, shape, other.shape);
+        if (!Arrays.equals(broadcast, shape)) {
+            throw new ShapeException(op + ": output with shape " + Shapes.str(shape)
+                    + " doesn't match the broadcast shape " + Shapes.str(broadcast));
+        }
         boolean record = recording && (requiresGrad() || other.requiresGrad());
         Tensor result;
         if (record) {
@@ -1882,8 +1982,10 @@ public final class Tensor {
             throw new DTypeException(op + ": result type " + result.dtype + " can't be cast to the desired output type "
                     + dtype + " (shape " + Shapes.str(shape) + ")");
         }
+        Tangents oldTangents = tangents();
         CpuKernels.copy(result.stridedAs(shape), strided(), shape);
         storage.bumpVersion();
+        updateTangentsInPlace(oldTangents, result.tangents());
         if (record) {
             Node node = result.gradNode();
             if (base == null) {
@@ -1893,6 +1995,30 @@ public final class Tensor {
             }
         }
         return this;
+    }
+
+    /** Forward mode through an in-place op: this tensor (and, for a view, its base) takes the new tangents. */
+    private void updateTangentsInPlace(Tangents before, Tangents after) {
+        java.util.Set<Integer> levels = new java.util.TreeSet<>();
+        for (Tangents t = before; t != null; t = t.next()) {
+            levels.add(t.level());
+        }
+        for (Tangents t = after; t != null; t = t.next()) {
+            levels.add(t.level());
+        }
+        for (int level : levels) {
+            Tensor newTangent = Tangents.get(after, level);
+            Tensor t = newTangent == null ? zerosLike(this)
+                    : Arrays.equals(newTangent.shape, shape) ? newTangent : newTangent.expand(shape);
+            if (base != null) {
+                ViewGeometry geometry = ViewGeometry.of(base, this);
+                Tensor old = base.tangent(level) != null ? base.tangent(level) : zerosLike(base);
+                base.setTangent(level, old.sub(Primitives.scatterIntoBase(Primitives.viewOfBase(old, geometry), geometry))
+                        .add(Primitives.scatterIntoBase(t, geometry)));
+                viewBaseTangents = base.tangents;
+            }
+            tangents = Tangents.with(tangents, level, t);
+        }
     }
 
     // ---------------------------------------------------------------- helpers

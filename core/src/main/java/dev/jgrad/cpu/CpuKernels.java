@@ -74,6 +74,10 @@ public final class CpuKernels {
     public static void copy(Strided src, Strided dst, int[] shape) {
         Object s = src.data();
         Object d = dst.data();
+        if (s.getClass() == d.getClass() && dense(src, shape) && dense(dst, shape)) {
+            System.arraycopy(s, src.offset(), d, dst.offset(), numel(shape));
+            return;
+        }
         int[][] strides = {dst.strides(), src.strides()};
         int[] offsets = {dst.offset(), src.offset()};
         if (s.getClass() == d.getClass()) {
@@ -127,6 +131,18 @@ public final class CpuKernels {
     /** dst[i] = value over {@code shape}. Modifies dst only. */
     public static void fill(Strided dst, int[] shape, double value) {
         Object d = dst.data();
+        if (dense(dst, shape)) {
+            int from = dst.offset();
+            int to = from + numel(shape);
+            switch (d) {
+                case float[] a -> java.util.Arrays.fill(a, from, to, (float) value);
+                case double[] a -> java.util.Arrays.fill(a, from, to, value);
+                case long[] a -> java.util.Arrays.fill(a, from, to, (long) value);
+                case boolean[] a -> java.util.Arrays.fill(a, from, to, value != 0);
+                default -> throw new IllegalArgumentException(d.getClass().toString());
+            }
+            return;
+        }
         Rows.forEach(shape, new int[][] {dst.strides()}, new int[] {dst.offset()}, (n, o, st) -> {
             for (int i = 0, a = o[0]; i < n; i++, a += st[0]) {
                 write(d, a, value);
@@ -139,6 +155,10 @@ public final class CpuKernels {
         int count = numel(shape);
         Object in = x.data();
         Object result = allocate(dtypeOf(in), count);
+        if (dense(x, shape)) {
+            unaryDense(op, in, x.offset(), result, count);
+            return result;
+        }
         int[][] strides = {contiguous(shape), x.strides()};
         int[] offsets = {0, x.offset()};
         switch (in) {
@@ -179,6 +199,37 @@ public final class CpuKernels {
         return result;
     }
 
+    /** The contiguous fast path of {@link #unary}: no index arithmetic, no row walker. */
+    private static void unaryDense(UnaryOp op, Object in, int offset, Object result, int count) {
+        switch (in) {
+            case float[] a -> {
+                float[] out = (float[]) result;
+                for (int i = 0; i < count; i++) {
+                    out[i] = (float) op.apply(a[offset + i]);
+                }
+            }
+            case double[] a -> {
+                double[] out = (double[]) result;
+                for (int i = 0; i < count; i++) {
+                    out[i] = op.apply(a[offset + i]);
+                }
+            }
+            case long[] a -> {
+                long[] out = (long[]) result;
+                for (int i = 0; i < count; i++) {
+                    out[i] = op.applyLong(a[offset + i]);
+                }
+            }
+            case boolean[] a -> {
+                boolean[] out = (boolean[]) result;
+                for (int i = 0; i < count; i++) {
+                    out[i] = !a[offset + i];
+                }
+            }
+            default -> throw new IllegalArgumentException(in.getClass().toString());
+        }
+    }
+
     /**
      * out = op(x, y) over {@code shape}; x and y hold the same array type (broadcast dims have stride 0).
      * Arithmetic keeps that type; comparisons and logical ops give boolean[].
@@ -189,6 +240,11 @@ public final class CpuKernels {
         Object b = y.data();
         boolean predicate = op.isComparison() || op.isLogical();
         Object result = predicate ? new boolean[count] : allocate(dtypeOf(a), count);
+        if (!predicate && count > 0 && (dense(x, shape) || single(x, shape)) && (dense(y, shape) || single(y, shape))) {
+            binaryDense(op, a, x.offset(), single(x, shape) ? 0 : 1, b, y.offset(), single(y, shape) ? 0 : 1,
+                    result, count);
+            return result;
+        }
         int[][] strides = {contiguous(shape), x.strides(), y.strides()};
         int[] offsets = {0, x.offset(), y.offset()};
         if (predicate) {
@@ -232,6 +288,35 @@ public final class CpuKernels {
             default -> throw new IllegalArgumentException(op + " on " + a.getClass());
         }
         return result;
+    }
+
+    /** The fast path of {@link #binary} for contiguous operands or broadcast scalars (step 1 or 0). */
+    private static void binaryDense(BinaryOp op, Object a, int offA, int stepA, Object b, int offB, int stepB,
+                                    Object result, int count) {
+        switch (a) {
+            case float[] fa -> {
+                float[] fb = (float[]) b;
+                float[] out = (float[]) result;
+                for (int i = 0, p = offA, q = offB; i < count; i++, p += stepA, q += stepB) {
+                    out[i] = (float) op.apply(fa[p], fb[q]);
+                }
+            }
+            case double[] da -> {
+                double[] db = (double[]) b;
+                double[] out = (double[]) result;
+                for (int i = 0, p = offA, q = offB; i < count; i++, p += stepA, q += stepB) {
+                    out[i] = op.apply(da[p], db[q]);
+                }
+            }
+            case long[] la -> {
+                long[] lb = (long[]) b;
+                long[] out = (long[]) result;
+                for (int i = 0, p = offA, q = offB; i < count; i++, p += stepA, q += stepB) {
+                    out[i] = op.applyLong(la[p], lb[q]);
+                }
+            }
+            default -> throw new IllegalArgumentException(op + " on " + a.getClass());
+        }
     }
 
     /** out = cond ? x : y over {@code shape}; x and y hold the same array type. */
@@ -439,6 +524,32 @@ public final class CpuKernels {
                 }
             }
         }
+    }
+
+    /** True when the operand reads its elements in row-major order without gaps (size-1 dims ignored). */
+    static boolean dense(Strided x, int[] shape) {
+        int expected = 1;
+        int[] strides = x.strides();
+        for (int d = shape.length - 1; d >= 0; d--) {
+            if (shape[d] != 1) {
+                if (strides[d] != expected) {
+                    return false;
+                }
+                expected *= shape[d];
+            }
+        }
+        return true;
+    }
+
+    /** True when every element of the operand is the same memory location (a broadcast scalar). */
+    static boolean single(Strided x, int[] shape) {
+        int[] strides = x.strides();
+        for (int d = 0; d < shape.length; d++) {
+            if (shape[d] != 1 && strides[d] != 0) {
+                return false;
+            }
+        }
+        return true;
     }
 
     static int numel(int[] shape) {
