@@ -78,11 +78,18 @@ public final class CpuKernels {
         copy(src, dst, shape, Chunks.count(numel(shape)));
     }
 
-    /** {@link #copy} split into about {@code chunks} parallel parts (1: on the calling thread). */
+    /**
+     * {@link #copy} split into about {@code chunks} parallel parts (1: on the calling thread). A copy within one
+     * array (which may overlap: System.arraycopy's memmove order matters) or into a destination that repeats
+     * elements (the last write wins) stays on the calling thread.
+     */
     static void copy(Strided src, Strided dst, int[] shape, int chunks) {
         Object s = src.data();
         Object d = dst.data();
         int count = numel(shape);
+        if (s == d || repeats(dst, shape)) {
+            chunks = 1;
+        }
         if (dense(src, shape) && dense(dst, shape)) {
             int so = src.offset();
             int dof = dst.offset();
@@ -252,7 +259,21 @@ public final class CpuKernels {
         return op == BinaryOp.POW || op == BinaryOp.ATAN2 ? 4 : 1;
     }
 
-    /** out[p + i] = op(a[q + i*step]) for i < n: the vector kernel for steps 1, one evaluation for step 0. */
+    /** Elements gathered at a time from a strided row into a scratch run for the vector kernels. */
+    private static final int GATHER = 1024;
+    /**
+     * Strided rows shorter than this, and strided rows of cheap ops (memory-bound: the strided loop is as fast),
+     * stay on the strided scalar loop; the others are gathered (transcendental functions: 3x faster).
+     */
+    private static final int GATHER_MIN = 16;
+    private static final ThreadLocal<float[][]> F32_SCRATCH = ThreadLocal.withInitial(() -> new float[2][GATHER]);
+    private static final ThreadLocal<double[][]> F64_SCRATCH = ThreadLocal.withInitial(() -> new double[2][GATHER]);
+
+    /**
+     * out[p + i] = op(a[q + i*step]) for i < n: the vector kernel for step 1 (and for other steps on runs
+     * gathered into a scratch array, in blocks of GATHER, a multiple of every vector length), one evaluation for
+     * step 0.
+     */
     private static void unaryRun(UnaryOp op, Object in, int q, int step, Object result, int p, int n) {
         switch (in) {
             case float[] a -> {
@@ -263,6 +284,15 @@ public final class CpuKernels {
                     java.util.Arrays.fill(out, p, p + n, (float) op.apply(a[q]));
                 } else if (step == 1) {
                     ScalarElementwiseF32.unary(op, a, q, out, p, n);
+                } else if (Simd.API && n >= GATHER_MIN && cost(op) > 1) {
+                    float[] run = F32_SCRATCH.get()[0];
+                    for (int done = 0; done < n; done += GATHER) {
+                        int len = Math.min(GATHER, n - done);
+                        for (int i = 0; i < len; i++, q += step) {
+                            run[i] = a[q];
+                        }
+                        ElementwiseF32.unary(op, run, 0, out, p + done, len);
+                    }
                 } else {
                     for (int i = 0; i < n; i++, q += step) {
                         out[p + i] = (float) op.apply(a[q]);
@@ -277,6 +307,15 @@ public final class CpuKernels {
                     java.util.Arrays.fill(out, p, p + n, op.apply(a[q]));
                 } else if (step == 1) {
                     ScalarElementwiseF64.unary(op, a, q, out, p, n);
+                } else if (Simd.API && n >= GATHER_MIN && cost(op) > 1) {
+                    double[] run = F64_SCRATCH.get()[0];
+                    for (int done = 0; done < n; done += GATHER) {
+                        int len = Math.min(GATHER, n - done);
+                        for (int i = 0; i < len; i++, q += step) {
+                            run[i] = a[q];
+                        }
+                        ElementwiseF64.unary(op, run, 0, out, p + done, len);
+                    }
                 } else {
                     for (int i = 0; i < n; i++, q += step) {
                         out[p + i] = op.apply(a[q]);
@@ -347,20 +386,42 @@ public final class CpuKernels {
     }
 
     /**
-     * out[p + i] = op(a[q + i*stepA], b[r + i*stepB]) for i < n: the vector kernel when both steps are 1 or 0,
-     * one evaluation when both are 0, the scalar twin otherwise.
+     * out[p + i] = op(a[q + i*stepA], b[r + i*stepB]) for i < n: the vector kernel when both steps are 1 or 0
+     * (other steps are gathered into scratch runs first, as in {@link #unaryRun}), one evaluation when both are 0.
      */
     private static void binaryRun(BinaryOp op, Object a, int q, int stepA, Object b, int r, int stepB, Object result,
                                   int p, int n) {
-        boolean vector = Simd.API && (stepA == 0 || stepA == 1) && (stepB == 0 || stepB == 1);
+        boolean runs = (stepA == 0 || stepA == 1) && (stepB == 0 || stepB == 1);
+        boolean gather = !runs && Simd.API && n >= GATHER_MIN && cost(op) > 1;
         switch (a) {
             case float[] fa -> {
                 float[] fb = (float[]) b;
                 float[] out = (float[]) result;
                 if ((stepA | stepB) == 0) {
                     java.util.Arrays.fill(out, p, p + n, (float) op.apply(fa[q], fb[r]));
-                } else if (vector) {
+                } else if (runs && Simd.API) {
                     ElementwiseF32.binary(op, fa, q, stepA, fb, r, stepB, out, p, n);
+                } else if (gather) {
+                    float[][] scratch = F32_SCRATCH.get();
+                    boolean gatherA = stepA != 0 && stepA != 1;
+                    boolean gatherB = stepB != 0 && stepB != 1;
+                    for (int done = 0; done < n; done += GATHER) {
+                        int len = Math.min(GATHER, n - done);
+                        int qa = q + done * stepA;
+                        int rb = r + done * stepB;
+                        if (gatherA) {
+                            for (int i = 0, k = qa; i < len; i++, k += stepA) {
+                                scratch[0][i] = fa[k];
+                            }
+                        }
+                        if (gatherB) {
+                            for (int i = 0, k = rb; i < len; i++, k += stepB) {
+                                scratch[1][i] = fb[k];
+                            }
+                        }
+                        ElementwiseF32.binary(op, gatherA ? scratch[0] : fa, gatherA ? 0 : qa, gatherA ? 1 : stepA,
+                                gatherB ? scratch[1] : fb, gatherB ? 0 : rb, gatherB ? 1 : stepB, out, p + done, len);
+                    }
                 } else {
                     ScalarElementwiseF32.binary(op, fa, q, stepA, fb, r, stepB, out, p, n);
                 }
@@ -370,8 +431,29 @@ public final class CpuKernels {
                 double[] out = (double[]) result;
                 if ((stepA | stepB) == 0) {
                     java.util.Arrays.fill(out, p, p + n, op.apply(da[q], db[r]));
-                } else if (vector) {
+                } else if (runs && Simd.API) {
                     ElementwiseF64.binary(op, da, q, stepA, db, r, stepB, out, p, n);
+                } else if (gather) {
+                    double[][] scratch = F64_SCRATCH.get();
+                    boolean gatherA = stepA != 0 && stepA != 1;
+                    boolean gatherB = stepB != 0 && stepB != 1;
+                    for (int done = 0; done < n; done += GATHER) {
+                        int len = Math.min(GATHER, n - done);
+                        int qa = q + done * stepA;
+                        int rb = r + done * stepB;
+                        if (gatherA) {
+                            for (int i = 0, k = qa; i < len; i++, k += stepA) {
+                                scratch[0][i] = da[k];
+                            }
+                        }
+                        if (gatherB) {
+                            for (int i = 0, k = rb; i < len; i++, k += stepB) {
+                                scratch[1][i] = db[k];
+                            }
+                        }
+                        ElementwiseF64.binary(op, gatherA ? scratch[0] : da, gatherA ? 0 : qa, gatherA ? 1 : stepA,
+                                gatherB ? scratch[1] : db, gatherB ? 0 : rb, gatherB ? 1 : stepB, out, p + done, len);
+                    }
                 } else {
                     ScalarElementwiseF64.binary(op, da, q, stepA, db, r, stepB, out, p, n);
                 }
@@ -450,8 +532,8 @@ public final class CpuKernels {
 
     /**
      * Reduces the dims where {@code reduced} is true; the result is contiguous over the kept dims (in order).
-     * Floating data accumulates in double, contiguous runs in fixed blocks (see {@link Reductions}); INT64 in
-     * long. x must be float, double or long.
+     * x is read in memory order (a transposed view too); floating data accumulates in double, contiguous runs in
+     * fixed blocks (see {@link Reductions}); INT64 in long. x must be float, double or long.
      */
     public static Object reduce(ReduceOp op, Strided x, int[] shape, boolean[] reduced) {
         return reduce(op, x, shape, reduced, Chunks.count(numel(shape)));
@@ -473,7 +555,7 @@ public final class CpuKernels {
         if (in instanceof long[] la) {
             long[] acc = new long[keptCount];
             java.util.Arrays.fill(acc, op.identityLong());
-            Rows.forEach(shape, new int[][] {outStrides, x.strides()}, new int[] {0, x.offset()}, true, chunks,
+            Rows.forEach(shape, new int[][] {outStrides, x.strides()}, new int[] {0, x.offset()}, true, 1, chunks,
                     (n, o, st) -> {
                         for (int i = 0, p = o[0], q = o[1]; i < n; i++, p += st[0], q += st[1]) {
                             acc[p] = op.combineLong(acc[p], la[q]);
@@ -490,8 +572,9 @@ public final class CpuKernels {
             acc[0] = Reductions.run(op, in, x.offset(), count, chunks);
         } else {
             java.util.Arrays.fill(acc, op.identity());
-            Rows.forEach(shape, new int[][] {outStrides, x.strides()}, new int[] {0, x.offset()}, true, chunks,
-                    (n, o, st) -> reduceRow(op, acc, o[0], st[0], in, o[1], st[1], n));
+            Rows.forEach(shape, new int[][] {outStrides, x.strides()}, new int[] {0, x.offset()}, true, 1, chunks,
+                    // a whole tensor read as one run (a transposed view, say) still spreads its blocks
+                    (n, o, st) -> reduceRow(op, acc, o[0], st[0], in, o[1], st[1], n, n == count ? chunks : 1));
         }
         if (in instanceof float[]) {
             float[] out = new float[keptCount];
@@ -503,10 +586,14 @@ public final class CpuKernels {
         return acc;
     }
 
-    /** acc[p + i*stepAcc] = op(acc[p + i*stepAcc], x[q + i*stepX]) for i < n, in order for each acc element. */
-    private static void reduceRow(ReduceOp op, double[] acc, int p, int stepAcc, Object in, int q, int stepX, int n) {
+    /**
+     * acc[p + i*stepAcc] = op(acc[p + i*stepAcc], x[q + i*stepX]) for i < n, in order for each acc element; a
+     * run (stepX 1) into one element is reduced in blocks, spread over {@code chunks}.
+     */
+    private static void reduceRow(ReduceOp op, double[] acc, int p, int stepAcc, Object in, int q, int stepX, int n,
+                                  int chunks) {
         if (stepX == 1 && stepAcc == 0) {
-            acc[p] = op.combine(acc[p], Reductions.run(op, in, q, n, 1));
+            acc[p] = op.combine(acc[p], Reductions.run(op, in, q, n, chunks));
         } else if (stepX == 1 && stepAcc == 1) {
             switch (in) {
                 case float[] a when Simd.API -> ReductionF32.accumulate(op, acc, p, a, q, n);
@@ -678,6 +765,17 @@ public final class CpuKernels {
             }
         }
         return true;
+    }
+
+    /** True when some elements of the operand are the same memory location (a zero stride on a dim above 1). */
+    static boolean repeats(Strided x, int[] shape) {
+        int[] strides = x.strides();
+        for (int d = 0; d < shape.length; d++) {
+            if (shape[d] > 1 && strides[d] == 0) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** True when every element of the operand is the same memory location (a broadcast scalar). */

@@ -501,6 +501,108 @@ class VectorKernelsTest {
         }
     }
 
+    /**
+     * A transposed operand (stepping 150 elements along the rows) is walked in tiles of Rows.TILE columns and
+     * gathered into runs for the vector kernels; every element still matches the scalar op.
+     */
+    @Test
+    void transposedOperandsAreWalkedInTiles() {
+        Random rnd = new Random(21);
+        int rows = 150;
+        int cols = 300;
+        int[] shape = {rows, cols};
+        double[] xs = values(rows * cols, rnd);
+        double[] ys = values(rows * cols, rnd);
+        boolean[] cs = new boolean[rows * cols];
+        for (int i = 0; i < cs.length; i++) {
+            cs[i] = rnd.nextBoolean();
+        }
+        Strided xT = new Strided(floats(xs), 0, new int[] {1, rows}); // x(i, j) = xs[j * rows + i]
+        Strided y = new Strided(floats(ys), 0, new int[] {cols, 1});
+        Strided yT = new Strided(floats(ys), 0, new int[] {1, rows}); // y(i, j) = ys[j * rows + i]
+        Strided cT = new Strided(cs, 0, new int[] {1, rows});
+        for (int chunks : PLANS) {
+            float[] sum = (float[]) CpuKernels.binary(BinaryOp.ADD, xT, y, shape, chunks);
+            float[] sin = (float[]) CpuKernels.unary(UnaryOp.SIN, xT, shape, chunks);
+            float[] atan2 = (float[]) CpuKernels.binary(BinaryOp.ATAN2, xT, yT, shape, chunks);
+            float[] atan2Mixed = (float[]) CpuKernels.binary(BinaryOp.ATAN2, y, xT, shape, chunks);
+            float[] pick = (float[]) CpuKernels.where(cT, xT, y, shape, chunks);
+            double[] copy = new double[rows * cols];
+            CpuKernels.copy(xT, new Strided(copy, 0, new int[] {cols, 1}), shape, chunks);
+            for (int i = 0; i < rows; i++) {
+                for (int j = 0; j < cols; j++) {
+                    float a = (float) xs[j * rows + i];
+                    float b = (float) ys[i * cols + j];
+                    int k = i * cols + j;
+                    String what = "chunks " + chunks + " at " + i + "," + j;
+                    assertClose((float) BinaryOp.ADD.apply(a, b), sum[k], true, true, "add " + what);
+                    assertClose((float) UnaryOp.SIN.apply(a), sin[k], VectorAccuracy.exact(UnaryOp.SIN), true,
+                            "sin " + what);
+                    assertClose(cs[j * rows + i] ? a : b, pick[k], true, true, "where " + what);
+                    boolean exact = VectorAccuracy.exact(BinaryOp.ATAN2);
+                    float bT = (float) ys[j * rows + i];
+                    assertClose((float) BinaryOp.ATAN2.apply(a, bT), atan2[k], exact, true, "atan2 " + what);
+                    assertClose((float) BinaryOp.ATAN2.apply(b, a), atan2Mixed[k], exact, true, "atan2 mixed " + what);
+                    assertClose(a, copy[k], true, true, "copy " + what);
+                }
+            }
+        }
+    }
+
+    /** Reductions of a transposed view read it in memory order; the results match a naive sum, whatever the split. */
+    @Test
+    void reductionsOfTransposedViewsMatchNaiveLoops() {
+        Random rnd = new Random(22);
+        int rows = 301;
+        int cols = 257;
+        int[] shape = {rows, cols};
+        double[] xs = values(rows * cols, rnd);
+        for (int i = 0; i < xs.length; i++) {
+            if (!Double.isFinite(xs[i]) || Math.abs(xs[i]) > 1e3) {
+                xs[i] = rnd.nextGaussian();
+            }
+        }
+        Strided xT = new Strided(xs, 0, new int[] {1, rows});
+        for (boolean[] mask : new boolean[][] {{true, true}, {true, false}, {false, true}}) {
+            int kept = (mask[0] ? 1 : rows) * (mask[1] ? 1 : cols);
+            for (ReduceOp op : new ReduceOp[] {ReduceOp.SUM, ReduceOp.MAX}) {
+                double[] expected = new double[kept];
+                Arrays.fill(expected, op.identity());
+                for (int i = 0; i < rows; i++) {
+                    for (int j = 0; j < cols; j++) {
+                        int o = mask[0] ? (mask[1] ? 0 : j) : (mask[1] ? i : i * cols + j);
+                        expected[o] = op.combine(expected[o], xs[j * rows + i]);
+                    }
+                }
+                double[] one = (double[]) CpuKernels.reduce(op, xT, shape, mask, 1);
+                for (int o = 0; o < kept; o++) {
+                    assertEquals(expected[o], one[o], 1e-12 * rows * cols, op + " " + Arrays.toString(mask) + " at " + o);
+                }
+                for (int chunks : PLANS) {
+                    assertArrayEquals(one, (double[]) CpuKernels.reduce(op, xT, shape, mask, chunks),
+                            op + " " + Arrays.toString(mask) + " chunks " + chunks);
+                }
+            }
+        }
+    }
+
+    /** A copy within one array (overlapping ranges) keeps System.arraycopy's memmove result at any chunk count. */
+    @Test
+    void overlappingCopiesStayOnOneThread() {
+        int n = 4 * Chunks.GRAIN;
+        for (int chunks : PLANS) {
+            float[] data = new float[n + 1];
+            for (int i = 0; i < data.length; i++) {
+                data[i] = i;
+            }
+            CpuKernels.copy(new Strided(data, 0, new int[] {1}), new Strided(data, 1, new int[] {1}), new int[] {n},
+                    chunks);
+            for (int i = 1; i <= n; i++) {
+                assertEquals(i - 1, data[i], "chunks " + chunks + " at " + i);
+            }
+        }
+    }
+
     // ------------------------------------------------------------------ setup
 
     @Test
