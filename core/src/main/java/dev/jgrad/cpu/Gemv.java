@@ -45,14 +45,21 @@ final class Gemv {
     /** out[i] = sum_p M(i, p) v(p) for i < m. Modifies out only. */
     static void gemv(double[] mat, int offM, int rsM, int csM, double[] v, int offV, int incV,
                      double[] out, int offOut, int m, int k) {
+        int parts = parts(m, k);
         if (csM == 1 && incV == 1) {
-            for (int i = 0; i < m; i++) {
-                out[offOut + i] = dot(mat, offM + i * rsM, v, offV, k);
-            }
+            CpuPool.run(parts, part -> {
+                for (int i = begin(part, parts, m), end = begin(part + 1, parts, m); i < end; i++) {
+                    out[offOut + i] = dot(mat, offM + i * rsM, v, offV, k);
+                }
+            });
         } else if (rsM == 1) {
-            for (int p = 0; p < k; p++) {
-                axpy(v[offV + p * incV], mat, offM + p * csM, out, offOut, m);
-            }
+            CpuPool.run(parts, part -> {
+                int from = begin(part, parts, m);
+                int length = begin(part + 1, parts, m) - from;
+                for (int p = 0; p < k; p++) {
+                    axpy(v[offV + p * incV], mat, offM + p * csM + from, out, offOut + from, length);
+                }
+            });
         } else {
             scalarGemv(mat, offM, rsM, csM, v, offV, incV, out, offOut, m, k);
         }
@@ -60,17 +67,34 @@ final class Gemv {
 
     static void gemv(float[] mat, int offM, int rsM, int csM, float[] v, int offV, int incV,
                      float[] out, int offOut, int m, int k) {
+        int parts = parts(m, k);
         if (csM == 1 && incV == 1) {
-            for (int i = 0; i < m; i++) {
-                out[offOut + i] = dot(mat, offM + i * rsM, v, offV, k);
-            }
+            CpuPool.run(parts, part -> {
+                for (int i = begin(part, parts, m), end = begin(part + 1, parts, m); i < end; i++) {
+                    out[offOut + i] = dot(mat, offM + i * rsM, v, offV, k);
+                }
+            });
         } else if (rsM == 1) {
-            for (int p = 0; p < k; p++) {
-                axpy(v[offV + p * incV], mat, offM + p * csM, out, offOut, m);
-            }
+            CpuPool.run(parts, part -> {
+                int from = begin(part, parts, m);
+                int length = begin(part + 1, parts, m) - from;
+                for (int p = 0; p < k; p++) {
+                    axpy(v[offV + p * incV], mat, offM + p * csM + from, out, offOut + from, length);
+                }
+            });
         } else {
             scalarGemv(mat, offM, rsM, csM, v, offV, incV, out, offOut, m, k);
         }
+    }
+
+    /** Products of at least 2^17 multiply-adds are split over the pool, by ranges of output rows. */
+    private static int parts(int m, int k) {
+        return (long) m * k >= 1 << 17 ? Math.min(m, CpuPool.threads()) : 1;
+    }
+
+    /** The first output row of range {@code part} of {@code parts} (even ranges; the order of each sum is fixed). */
+    private static int begin(int part, int parts, int m) {
+        return (int) ((long) m * part / parts);
     }
 
     static double dot(double[] x, int offX, double[] y, int offY, int n) {
