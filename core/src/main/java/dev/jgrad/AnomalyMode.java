@@ -16,14 +16,17 @@ public final class AnomalyMode implements AutoCloseable {
         flag[0] = enabled;
     }
 
+    /** Turns anomaly detection on for this thread until the scope closes. */
     public static AnomalyMode enable() {
         return new AnomalyMode(true);
     }
 
+    /** Whether anomaly detection is on for this thread (off by default). */
     public static boolean isEnabled() {
         return ENABLED.get()[0];
     }
 
+    /** Restores the mode that was in force when this scope opened. */
     @Override
     public void close() {
         ENABLED.get()[0] = previous;

@@ -58,6 +58,36 @@ public final class Autograd {
         return grad(List.of(output), List.of(inputs), null, false, false, false);
     }
 
+    /**
+     * True when the outputs' graph reaches a leaf that requires grad other than {@code own}: the outputs
+     * then depend on something an outer differentiation may ask about (used by the transforms to decide
+     * whether their results must stay differentiable).
+     */
+    static boolean dependsOnOtherLeaves(List<Tensor> outputs, List<Tensor> own) {
+        java.util.Set<Node> seen = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        java.util.Set<Tensor> mine = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        mine.addAll(own);
+        java.util.ArrayDeque<Node> stack = new java.util.ArrayDeque<>();
+        for (Tensor o : outputs) {
+            Node n = o.gradNode();
+            if (n != null && seen.add(n)) {
+                stack.push(n);
+            }
+        }
+        while (!stack.isEmpty()) {
+            Node n = stack.pop();
+            if (n instanceof AccumulateGrad acc && !mine.contains(acc.variable)) {
+                return true;
+            }
+            for (Node child : n.next) {
+                if (child != null && seen.add(child)) {
+                    stack.push(child);
+                }
+            }
+        }
+        return false;
+    }
+
     private static Node rootOf(Tensor output, int index) {
         Node root = output.gradNode();
         if (root == null) {

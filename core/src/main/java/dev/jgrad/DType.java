@@ -2,9 +2,13 @@ package dev.jgrad;
 
 /** Element types of a tensor. FLOAT32 is the default for floating data, as in PyTorch. */
 public enum DType {
+    /** 32-bit IEEE float, stored as {@code float[]}: the default floating dtype. */
     FLOAT32("float32", true),
+    /** 64-bit IEEE float, stored as {@code double[]}: what {@code Tensor.of(double...)} makes. */
     FLOAT64("float64", true),
+    /** 64-bit signed integer, stored as {@code long[]}. */
     INT64("int64", false),
+    /** true or false, stored as {@code boolean[]}. */
     BOOL("bool", false);
 
     private final String displayName;
@@ -42,6 +46,7 @@ public enum DType {
         };
     }
 
+    /** The display name, e.g. {@code float32}. */
     @Override
     public String toString() {
         return displayName;

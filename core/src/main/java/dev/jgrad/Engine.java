@@ -1,31 +1,49 @@
 package dev.jgrad;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.IdentityHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
  * The backward pass: counts how many gradients each node will receive, then runs nodes in dependency
- * order, summing the gradients that reach a node before calling it. State lives in this object, so
- * independent graphs may run backward concurrently on different threads.
+ * order, summing the gradients that reach a node before calling it.
+ *
+ * <p>A run keeps its per-node bookkeeping in the nodes themselves, which it claims with a CAS and frees
+ * when done; a node already claimed by a concurrent run on another thread (a shared leaf, say) gets its
+ * bookkeeping in a map instead. So independent graphs, even ones sharing leaves, may run backward
+ * concurrently, and the common case pays no hashing.
  */
 final class Engine {
     /** Per-node state of one run. */
-    private static final class Task {
+    static final class Task {
         int pending;
         Tensor grad;
         boolean needed = true;
+        boolean queued;
     }
 
-    private final Map<Node, Task> tasks = new IdentityHashMap<>();
+    private static final VarHandle OWNER;
+
+    static {
+        try {
+            OWNER = MethodHandles.lookup().findVarHandle(Node.class, "owner", Engine.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    private final List<Node> claimed = new ArrayList<>();
+    private Map<Node, Task> contended;
     private final boolean retainGraph;
-    private final boolean createGraph;
     /** For {@link Autograd#grad}: the nodes whose incoming gradient is captured (not run), else null. */
     private final Map<Node, Tensor> captured;
 
-    private Engine(boolean retainGraph, boolean createGraph, Node[] captureAt) {
+    private Engine(boolean retainGraph, Node[] captureAt) {
         this.retainGraph = retainGraph;
-        this.createGraph = createGraph;
         if (captureAt == null) {
             this.captured = null;
         } else {
@@ -41,11 +59,38 @@ final class Engine {
     /** Backpropagates {@code grads} from {@code roots}; returns the captured gradients (or null). */
     static Map<Node, Tensor> run(Node[] roots, Tensor[] grads, boolean retainGraph, boolean createGraph,
                                  Node[] captureAt) {
-        Engine engine = new Engine(retainGraph, createGraph, captureAt);
+        Engine engine = new Engine(retainGraph, captureAt);
         try (GradMode mode = GradMode.setEnabled(createGraph)) {
             engine.execute(roots, grads);
+        } finally {
+            engine.releaseClaims();
         }
         return engine.captured;
+    }
+
+    private Task task(Node node) {
+        return node.owner == this ? node.task : contended == null ? null : contended.get(node);
+    }
+
+    private Task newTask(Node node) {
+        Task t = new Task();
+        if (node.owner == null && OWNER.compareAndSet(node, null, this)) {
+            node.task = t;
+            claimed.add(node);
+        } else {
+            if (contended == null) {
+                contended = new IdentityHashMap<>();
+            }
+            contended.put(node, t);
+        }
+        return t;
+    }
+
+    private void releaseClaims() {
+        for (Node n : claimed) {
+            n.task = null;
+            OWNER.setRelease(n, null);
+        }
     }
 
     private void execute(Node[] roots, Tensor[] grads) {
@@ -55,18 +100,19 @@ final class Engine {
         }
         ArrayDeque<Node> ready = new ArrayDeque<>();
         for (int i = 0; i < roots.length; i++) {
-            Task task = tasks.get(roots[i]);
+            Task task = task(roots[i]);
             task.grad = task.grad == null ? grads[i] : task.grad.add(grads[i]);
         }
         for (Node root : roots) {
-            Task task = tasks.get(root);
-            if (task.pending == 0 && !ready.contains(root)) {
+            Task task = task(root);
+            if (task.pending == 0 && !task.queued) {
+                task.queued = true;
                 ready.push(root);
             }
         }
         while (!ready.isEmpty()) {
             Node node = ready.pop();
-            Task task = tasks.get(node);
+            Task task = task(node);
             Tensor[] inputGrads = null;
             if (task.grad != null && task.needed) {
                 Tensor grad = node.runPreHooks(task.grad);
@@ -89,7 +135,7 @@ final class Engine {
                 if (child == null) {
                     continue;
                 }
-                Task childTask = tasks.get(child);
+                Task childTask = task(child);
                 Tensor g = inputGrads == null ? null : inputGrads[i];
                 if (g != null) {
                     childTask.grad = childTask.grad == null ? g : childTask.grad.add(g);
@@ -105,8 +151,8 @@ final class Engine {
     private void countDependencies(Node[] roots) {
         ArrayDeque<Node> stack = new ArrayDeque<>();
         for (Node root : roots) {
-            if (!tasks.containsKey(root)) {
-                tasks.put(root, new Task());
+            if (task(root) == null) {
+                newTask(root);
                 stack.push(root);
             }
         }
@@ -116,10 +162,9 @@ final class Engine {
                 if (child == null) {
                     continue;
                 }
-                Task t = tasks.get(child);
+                Task t = task(child);
                 if (t == null) {
-                    t = new Task();
-                    tasks.put(child, t);
+                    t = newTask(child);
                     stack.push(child);
                 }
                 t.pending++;
@@ -129,8 +174,11 @@ final class Engine {
 
     /** With captures, a node runs only if a captured node lies below it. Post-order over the graph. */
     private void markNeeded(Node[] roots) {
-        for (Task t : tasks.values()) {
-            t.needed = false;
+        for (Node n : claimed) {
+            n.task.needed = false;
+        }
+        if (contended != null) {
+            contended.values().forEach(t -> t.needed = false);
         }
         Map<Node, Boolean> done = new IdentityHashMap<>();
         ArrayDeque<Node> stack = new ArrayDeque<>();
@@ -156,16 +204,16 @@ final class Engine {
             stack.pop();
             boolean needed = captured.containsKey(node);
             for (Node child : node.next) {
-                needed |= child != null && tasks.get(child).needed;
+                needed |= child != null && task(child).needed;
             }
-            tasks.get(node).needed = needed;
+            task(node).needed = needed;
             done.put(node, true);
         }
     }
 
     private boolean anyChildNeeded(Node node) {
         for (Node child : node.next) {
-            if (child != null && tasks.get(child).needed) {
+            if (child != null && task(child).needed) {
                 return true;
             }
         }

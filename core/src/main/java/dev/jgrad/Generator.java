@@ -14,6 +14,7 @@ public final class Generator {
     private long s3;
     private double spareNormal = Double.NaN;
 
+    /** A generator whose sequence starts from {@code seed} (see {@link #manualSeed}). */
     public Generator(long seed) {
         manualSeed(seed);
     }

@@ -30,6 +30,7 @@ public final class GradMode implements AutoCloseable {
         return new GradMode(enabled);
     }
 
+    /** Whether operations are recorded on this thread now (true unless a scope turned it off). */
     public static boolean isEnabled() {
         return ENABLED.get()[0];
     }

@@ -18,6 +18,10 @@ public abstract class Node {
     private List<UnaryOperator<Tensor>> preHooks;
     /** Where the node was created, recorded in anomaly mode only. */
     final Throwable forwardTrace;
+    /** The backward run using {@link #task} right now (claimed with a CAS; see {@link Engine}), or null. */
+    Engine owner;
+    /** That run's bookkeeping for this node. */
+    Engine.Task task;
 
     Node(String name, Node[] next) {
         this.name = name;
@@ -67,6 +71,7 @@ public abstract class Node {
         return grad;
     }
 
+    /** The name in angle brackets, e.g. {@code <MulBackward>}. */
     @Override
     public String toString() {
         return "<" + name + ">";

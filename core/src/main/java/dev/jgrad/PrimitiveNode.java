@@ -8,6 +8,8 @@ final class PrimitiveNode extends Node {
         Tensor[] apply(Tensor grad, Tensor[] saved);
     }
 
+    static final SavedTensor[] NOTHING_SAVED = new SavedTensor[0];
+
     private final Vjp vjp;
     private SavedTensor[] saved;
     private boolean savedAnything;
@@ -43,6 +45,6 @@ final class PrimitiveNode extends Node {
     @Override
     void release() {
         released = true;
-        saved = new SavedTensor[0];
+        saved = NOTHING_SAVED;
     }
 }

@@ -36,9 +36,6 @@ final class Primitives {
 
     private static final Tensor[] NOTHING = new Tensor[0];
 
-    /** True on a thread while a JVP rule runs. */
-    private static final ThreadLocal<boolean[]> COMPUTING_TANGENT = ThreadLocal.withInitial(() -> new boolean[1]);
-
     /** Forward mode: the output tangent from the input tangents (null where an input has none). */
     @FunctionalInterface
     interface Jvp {
@@ -49,36 +46,29 @@ final class Primitives {
      * Records one application: a backward node when grad mode is on and an input requires grad, and the
      * output tangent when an input carries one. {@code save} may include {@code result} itself.
      */
-    private static Tensor record(Primitive p, Tensor result, Tensor[] inputs, Tensor[] save,
+    static Tensor record(Primitive p, Tensor result, Tensor[] inputs, Tensor[] save,
                                  PrimitiveNode.Vjp vjp, Jvp jvp) {
         boolean grad = false;
-        boolean forward = false;
+        Tangents levels = null;
         for (Tensor t : inputs) {
             if (t != null) {
-                forward |= t.tangent != null;
                 grad |= t.requiresGrad();
+                for (Tangents l = t.tangents(); l != null; l = l.next()) {
+                    if (Tangents.get(levels, l.level()) == null) {
+                        levels = new Tangents(l.level(), l.value(), levels);
+                    }
+                }
             }
         }
-        if (forward && !COMPUTING_TANGENT.get()[0]) {
-            Tensor[] tangents = new Tensor[inputs.length];
-            for (int i = 0; i < inputs.length; i++) {
-                tangents[i] = inputs[i] == null ? null : inputs[i].tangent;
-            }
-            // the rule's own ops see the primal values as constants: their tangents are not pushed again
-            boolean[] flag = COMPUTING_TANGENT.get();
-            flag[0] = true;
-            try {
-                result.tangent = jvp.apply(tangents);
-            } finally {
-                flag[0] = false;
-            }
+        for (Tangents l = levels; l != null; l = l.next()) {
+            pushTangent(l.level(), result, inputs, jvp);
         }
         if (grad && GradMode.isEnabled()) {
             Node[] next = new Node[inputs.length];
             for (int i = 0; i < inputs.length; i++) {
                 next[i] = inputs[i] == null ? null : inputs[i].gradNode();
             }
-            PrimitiveNode node = new PrimitiveNode(p.nodeName(), next, vjp, new SavedTensor[0]);
+            PrimitiveNode node = new PrimitiveNode(p.nodeName(), next, vjp, PrimitiveNode.NOTHING_SAVED);
             result.gradFn = node;
             if (save.length > 0) {
                 SavedTensor[] saved = new SavedTensor[save.length];
@@ -90,6 +80,24 @@ final class Primitives {
             }
         }
         return result;
+    }
+
+    /** The output tangent of one forward-mode level; the level is paused while its own rule runs. */
+    private static void pushTangent(int level, Tensor result, Tensor[] inputs, Jvp jvp) {
+        if (!ForwardMode.propagates(level)) {
+            return;
+        }
+        Tensor[] tangents = new Tensor[inputs.length];
+        for (int i = 0; i < inputs.length; i++) {
+            tangents[i] = inputs[i] == null ? null : inputs[i].tangent(level);
+        }
+        ForwardMode.pause(level);
+        try {
+            Tensor tangent = jvp.apply(tangents);
+            result.setTangent(level, tangent);
+        } finally {
+            ForwardMode.resume();
+        }
     }
 
     private static Tensor[] grads(Tensor... grads) {
@@ -145,8 +153,14 @@ final class Primitives {
                         + Shapes.str(x.shape) + ")");
             }
             Tensor in = x.dtype == DType.INT64 && !op.keepsIntegers() ? x.to(DType.FLOAT32) : x;
-            Tensor result = Tensor.wrap(CpuKernels.unary(op, in.strided(), in.shape), in.shape);
+            Tensor result = in.shape.length == 0 && in.dtype.isFloating()
+                    ? Tensor.scalar(op.apply(in.item()), in.dtype) // 0-d: skip the strided machinery
+                    : Tensor.wrap(CpuKernels.unary(op, in.strided(), in.shape), in.shape);
             if (derivative == null || !in.dtype.isFloating()) {
+                return result;
+            }
+            boolean forward = in.tangents() != null;
+            if (!forward && !(in.requiresGrad() && GradMode.isEnabled())) {
                 return result;
             }
             Tensor[] save = switch (saves) {
@@ -155,7 +169,7 @@ final class Primitives {
                 case RESULT -> new Tensor[] {result};
             };
             return record(primitive, result, new Tensor[] {in}, save, this,
-                    tangents -> tangents[0].mul(derivative.at(in, result)));
+                    forward ? tangents -> tangents[0].mul(derivative.at(in, result)) : null);
         }
 
         @Override
@@ -225,6 +239,8 @@ final class Primitives {
         private final Partial dx;
         private final Partial dy;
         private final boolean savesResult;
+        private final String opName;
+        private final boolean predicateOp;
 
         private Binary(String name, BinaryOp op, int linearSignY, Partial dx, Partial dy, boolean savesResult) {
             this.primitive = declare(name, linearSignY != 0 || dx != null);
@@ -233,17 +249,33 @@ final class Primitives {
             this.dx = dx;
             this.dy = dy;
             this.savesResult = savesResult;
+            this.opName = switch (op) { // the public method's name
+                case AND -> "logicalAnd";
+                case OR -> "logicalOr";
+                default -> op.name().toLowerCase(java.util.Locale.ROOT);
+            };
+            this.predicateOp = op.isComparison() || op.isLogical();
         }
 
         Tensor apply(Tensor x, Tensor y) {
-            String name = op.name().toLowerCase();
+            String name = opName;
             DType common = resultType(x, y);
             if (op.isLogical()) {
                 common = DType.BOOL;
             } else if (!op.isComparison()) {
                 if (x.dtype == DType.BOOL && y.dtype == DType.BOOL) {
-                    throw new DTypeException(name + ": arithmetic on two bool tensors is not supported (shapes "
-                            + Shapes.str(x.shape) + " and " + Shapes.str(y.shape) + "); convert one with to(DType.INT64)");
+                    switch (op) {
+                        case ADD, MUL, MAXIMUM, MINIMUM -> {
+                            // as PyTorch: + and maximum are logical or, * and minimum logical and
+                            return apply(x.to(DType.INT64), y.to(DType.INT64)).ne(0);
+                        }
+                        case DIV, ATAN2 -> {
+                            // true division of bools gives float32, below
+                        }
+                        default -> throw new DTypeException(name + ": arithmetic on two bool tensors is not supported"
+                                + " (shapes " + Shapes.str(x.shape) + " and " + Shapes.str(y.shape)
+                                + "); use logicalNot() to invert a mask, or convert one with to(DType.INT64)");
+                    }
                 }
                 if (common == DType.BOOL) {
                     common = DType.INT64;
@@ -255,19 +287,26 @@ final class Primitives {
             Tensor a = x.to(common);
             Tensor b = y.to(common);
             int[] shape = Shapes.broadcast(name, a.shape, b.shape);
-            Tensor result = Tensor.wrap(CpuKernels.binary(op, a.stridedAs(shape), b.stridedAs(shape), shape), shape);
+            Tensor result = shape.length == 0 && common.isFloating() && !predicateOp
+                    ? Tensor.scalar(op.apply(a.item(), b.item()), common) // 0-d: skip the strided machinery
+                    : Tensor.wrap(CpuKernels.binary(op, a.stridedAs(shape), b.stridedAs(shape), shape), shape);
             if (!primitive.differentiable() || !common.isFloating()) {
                 return result;
             }
             boolean needX = a.requiresGrad();
             boolean needY = b.requiresGrad();
+            boolean recordGrad = (needX || needY) && GradMode.isEnabled();
+            boolean forward = a.tangents() != null || b.tangents() != null;
+            if (!recordGrad && !forward) {
+                return result;
+            }
             int[] xShape = a.shape;
             int[] yShape = b.shape;
             Tensor[] save = linearSignY != 0 ? NOTHING
                     : savesResult ? new Tensor[] {a, b, result} : new Tensor[] {a, b};
             return record(primitive, result, new Tensor[] {a, b}, save,
-                    (grad, saved) -> vjp(grad, saved, needX, needY, xShape, yShape),
-                    tangents -> jvp(tangents[0], tangents[1], a, b, result, shape));
+                    recordGrad ? (grad, saved) -> vjp(grad, saved, needX, needY, xShape, yShape) : null,
+                    forward ? tangents -> jvp(tangents[0], tangents[1], a, b, result, shape) : null);
         }
 
         private Tensor[] vjp(Tensor grad, Tensor[] saved, boolean needX, boolean needY, int[] xShape, int[] yShape) {
@@ -483,14 +522,8 @@ final class Primitives {
     /** Running sums along dim. VJP: reversed running sums of the gradient. */
     static Tensor cumsum(Tensor x, int dim) {
         Tensor c = x.shape.length == 0 ? x.reshape(1).contiguous() : x.contiguous();
-        int outer = 1;
-        int inner = 1;
-        for (int i = 0; i < dim; i++) {
-            outer *= c.shape[i];
-        }
-        for (int i = dim + 1; i < c.shape.length; i++) {
-            inner *= c.shape[i];
-        }
+        int outer = Shapes.outerSize(c.shape, dim);
+        int inner = Shapes.innerSize(c.shape, dim);
         Object data = CpuKernels.cumsum(sliceFrom(c), outer, c.shape[dim], inner);
         Tensor result = Tensor.wrap(data, x.shape);
         boolean[] flipMask = new boolean[x.shape.length];
@@ -592,6 +625,16 @@ final class Primitives {
         return record(SLICE_SCATTER, result, new Tensor[] {src}, NOTHING,
                 (grad, saved) -> grads(grad.slice(dim, start, stop, step)),
                 tangents -> sliceScatter(tangents[0], shape, dim, start, step));
+    }
+
+    static final Primitive ALIAS = declare("Alias", true);
+
+    /** The same tensor under a new identity (a view of all of it): where transforms attach their inputs. */
+    static Tensor alias(Tensor x) {
+        Tensor result = x.viewWith(x.shape, x.strides, x.offset);
+        return record(ALIAS, result, new Tensor[] {x}, NOTHING,
+                (grad, saved) -> grads(grad),
+                tangents -> tangents[0]);
     }
 
     static final Primitive CLONE = declare("Clone", true);
@@ -708,14 +751,8 @@ final class Primitives {
     /** The entries {@code index} (validated, non-negative) along dim. VJP: scatter-add into zeros. */
     static Tensor indexSelect(Tensor x, int dim, long[] index) {
         Tensor c = x.contiguous();
-        int outer = 1;
-        int inner = 1;
-        for (int i = 0; i < dim; i++) {
-            outer *= c.shape[i];
-        }
-        for (int i = dim + 1; i < c.shape.length; i++) {
-            inner *= c.shape[i];
-        }
+        int outer = Shapes.outerSize(c.shape, dim);
+        int inner = Shapes.innerSize(c.shape, dim);
         int[] shape = c.shape.clone();
         shape[dim] = index.length;
         Tensor result = Tensor.wrap(CpuKernels.indexSelect(sliceFrom(c), outer, c.shape[dim], inner, index), shape);
@@ -731,14 +768,8 @@ final class Primitives {
     static Tensor indexScatter(Tensor src, int[] shape, int dim, long[] index) {
         Tensor c = src.contiguous();
         Object out = CpuKernels.allocate(src.dtype, Shapes.numel(shape));
-        int outer = 1;
-        int inner = 1;
-        for (int i = 0; i < dim; i++) {
-            outer *= shape[i];
-        }
-        for (int i = dim + 1; i < shape.length; i++) {
-            inner *= shape[i];
-        }
+        int outer = Shapes.outerSize(shape, dim);
+        int inner = Shapes.innerSize(shape, dim);
         CpuKernels.indexAdd(out, outer, shape[dim], inner, index, sliceFrom(c));
         Tensor result = Tensor.wrap(out, shape);
         return record(INDEX_SCATTER, result, new Tensor[] {src}, NOTHING,
@@ -896,6 +927,6 @@ final class Primitives {
         }
         ViewGeometry geometry = ViewGeometry.of(base, view);
         return new PrimitiveNode(AS_STRIDED.nodeName(), new Node[] {baseNode},
-                (grad, saved) -> grads(scatterIntoBase(grad, geometry)), new SavedTensor[0]);
+                (grad, saved) -> grads(scatterIntoBase(grad, geometry)), PrimitiveNode.NOTHING_SAVED);
     }
 }

@@ -100,6 +100,24 @@ final class Shapes {
         return mask;
     }
 
+    /** The number of elements before dim {@code dim} (the product of the leading sizes). */
+    static int outerSize(int[] shape, int dim) {
+        int n = 1;
+        for (int i = 0; i < dim; i++) {
+            n *= shape[i];
+        }
+        return n;
+    }
+
+    /** The number of elements after dim {@code dim} (the product of the trailing sizes). */
+    static int innerSize(int[] shape, int dim) {
+        int n = 1;
+        for (int i = dim + 1; i < shape.length; i++) {
+            n *= shape[i];
+        }
+        return n;
+    }
+
     static String str(int[] shape) {
         return Arrays.toString(shape);
     }

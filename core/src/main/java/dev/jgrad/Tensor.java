@@ -32,8 +32,10 @@ public final class Tensor {
     private Tensor grad;
     private AccumulateGrad accumulator;
     private HookHandle retainGradHook;
-    /** Forward-mode tangent (dual part), or null. */
-    Tensor tangent;
+    /** Forward-mode tangents by level, or null. Read them through {@link #tangents()}. */
+    private Tangents tangents;
+    /** For views: the base's tangents when this view's were last derived from them. */
+    private Tangents viewBaseTangents;
 
     Tensor(Storage storage, DType dtype, int[] shape, int[] strides, int offset, Tensor base) {
         this.storage = storage;
@@ -43,11 +45,13 @@ public final class Tensor {
         this.offset = offset;
         this.base = base;
         this.viewBaseFn = base == null ? null : base.gradFn;
+        this.viewBaseTangents = base == null ? null : base.tangents;
     }
 
     /** A fresh contiguous tensor over a kernel's result array. */
     static Tensor wrap(Object data, int[] shape) {
-        return new Tensor(new Storage(data), CpuKernels.dtypeOf(data), shape, Shapes.contiguousStrides(shape), 0, null);
+        int[] strides = shape.length == 0 ? Shapes.SCALAR : Shapes.contiguousStrides(shape);
+        return new Tensor(new Storage(data), CpuKernels.dtypeOf(data), shape, strides, 0, null);
     }
 
     /** A view of this tensor's storage with another geometry. */
@@ -142,38 +146,47 @@ public final class Tensor {
         return fromArray(data, data.length);
     }
 
+    /** A 2-d FLOAT32 tensor from a rectangular nested array (copied); a ragged one throws ShapeException. */
     public static Tensor of(float[][] data) {
         return fromNested(data, DType.FLOAT32);
     }
 
+    /** A 2-d FLOAT64 tensor from a rectangular nested array (copied); use {@link #to} for float32. */
     public static Tensor of(double[][] data) {
         return fromNested(data, DType.FLOAT64);
     }
 
+    /** A 2-d INT64 tensor from a rectangular nested array (copied). */
     public static Tensor of(long[][] data) {
         return fromNested(data, DType.INT64);
     }
 
+    /** A 2-d BOOL tensor from a rectangular nested array (copied). */
     public static Tensor of(boolean[][] data) {
         return fromNested(data, DType.BOOL);
     }
 
+    /** A 3-d FLOAT32 tensor from a rectangular nested array (copied). */
     public static Tensor of(float[][][] data) {
         return fromNested(data, DType.FLOAT32);
     }
 
+    /** A 3-d FLOAT64 tensor from a rectangular nested array (copied). */
     public static Tensor of(double[][][] data) {
         return fromNested(data, DType.FLOAT64);
     }
 
+    /** A 3-d INT64 tensor from a rectangular nested array (copied). */
     public static Tensor of(long[][][] data) {
         return fromNested(data, DType.INT64);
     }
 
+    /** A 4-d FLOAT32 tensor from a rectangular nested array (copied). */
     public static Tensor of(float[][][][] data) {
         return fromNested(data, DType.FLOAT32);
     }
 
+    /** A 4-d FLOAT64 tensor from a rectangular nested array (copied). */
     public static Tensor of(double[][][][] data) {
         return fromNested(data, DType.FLOAT64);
     }
@@ -233,14 +246,17 @@ public final class Tensor {
         return full(0, DType.FLOAT32, shape);
     }
 
+    /** Zeros of {@code dtype} (false for BOOL). */
     public static Tensor zeros(DType dtype, int... shape) {
         return full(0, dtype, shape);
     }
 
+    /** Ones of the default dtype FLOAT32. */
     public static Tensor ones(int... shape) {
         return full(1, DType.FLOAT32, shape);
     }
 
+    /** Ones of {@code dtype} (true for BOOL). */
     public static Tensor ones(DType dtype, int... shape) {
         return full(1, dtype, shape);
     }
@@ -250,14 +266,20 @@ public final class Tensor {
         return full(0, DType.FLOAT32, shape);
     }
 
+    /** An uninitialised tensor of {@code dtype} (in jgrad: zero-filled, as Java arrays are). */
     public static Tensor empty(DType dtype, int... shape) {
         return full(0, dtype, shape);
     }
 
+    /** A FLOAT32 tensor of {@code shape} with every element {@code value}. */
     public static Tensor full(double value, int... shape) {
         return full(value, DType.FLOAT32, shape);
     }
 
+    /**
+     * A tensor of {@code dtype} and {@code shape} with every element {@code value}, converted as a cast does
+     * (to INT64 truncates toward zero, to BOOL is {@code value != 0}).
+     */
     public static Tensor full(double value, DType dtype, int... shape) {
         int[] s = shape.clone();
         for (int d : s) {
@@ -272,18 +294,22 @@ public final class Tensor {
         return wrap(data, s);
     }
 
+    /** Zeros of {@code t}'s shape and dtype, without history. */
     public static Tensor zerosLike(Tensor t) {
         return full(0, t.dtype, t.shape);
     }
 
+    /** Ones of {@code t}'s shape and dtype, without history. */
     public static Tensor onesLike(Tensor t) {
         return full(1, t.dtype, t.shape);
     }
 
+    /** {@code value} (converted to {@code t}'s dtype) in {@code t}'s shape, without history. */
     public static Tensor fullLike(Tensor t, double value) {
         return full(value, t.dtype, t.shape);
     }
 
+    /** An uninitialised tensor of {@code t}'s shape and dtype (in jgrad: zero-filled). */
     public static Tensor emptyLike(Tensor t) {
         return full(0, t.dtype, t.shape);
     }
@@ -298,6 +324,10 @@ public final class Tensor {
         if (step == 0) {
             throw new JgradException("arange: step must be nonzero");
         }
+        if (step > 0 ? end < start : end > start) {
+            throw new JgradException("arange: upper bound and lower bound inconsistent with step sign (start=" + start
+                    + ", end=" + end + ", step=" + step + ")");
+        }
         int n = (int) Math.max(0, Math.ceilDiv(end - start, step));
         long[] out = new long[n];
         for (int i = 0; i < n; i++) {
@@ -311,9 +341,17 @@ public final class Tensor {
         return arange(start, end, step, DType.FLOAT32);
     }
 
+    /**
+     * start, start+step, ... up to (not including) end: ceil((end - start) / step) values, each converted to
+     * {@code dtype} (to INT64 truncates toward zero).
+     */
     public static Tensor arange(double start, double end, double step, DType dtype) {
         if (step == 0 || Double.isNaN(step)) {
             throw new JgradException("arange: step must be nonzero, got " + step);
+        }
+        if (step > 0 ? end < start : end > start) {
+            throw new JgradException("arange: upper bound and lower bound inconsistent with step sign (start=" + start
+                    + ", end=" + end + ", step=" + step + ")");
         }
         int n = (int) Math.max(0, Math.ceil((end - start) / step));
         Object out = CpuKernels.allocate(dtype, n);
@@ -328,6 +366,7 @@ public final class Tensor {
         return linspace(start, end, steps, DType.FLOAT32);
     }
 
+    /** {@code steps} evenly spaced values of {@code dtype} from start to end inclusive (end exactly when steps > 1). */
     public static Tensor linspace(double start, double end, int steps, DType dtype) {
         if (steps < 0) {
             throw new JgradException("linspace: number of steps must be non-negative, got " + steps);
@@ -336,7 +375,8 @@ public final class Tensor {
         double delta = steps > 1 ? (end - start) / (steps - 1) : 0;
         for (int i = 0; i < steps; i++) {
             // fill from both ends, as PyTorch does, so the last value is exactly end
-            CpuKernels.write(out, i, i < steps / 2 ? start + i * delta : end - (steps - 1 - i) * delta);
+            CpuKernels.write(out, i, steps == 1 ? start
+                    : i < steps / 2 ? start + i * delta : end - (steps - 1 - i) * delta);
         }
         return wrap(out, new int[] {steps});
     }
@@ -346,6 +386,7 @@ public final class Tensor {
         return eye(n, n, DType.FLOAT32);
     }
 
+    /** An n x m matrix of {@code dtype}: ones on the main diagonal, zeros elsewhere. */
     public static Tensor eye(int n, int m, DType dtype) {
         Tensor t = zeros(dtype, n, m);
         for (int i = 0; i < Math.min(n, m); i++) {
@@ -362,6 +403,16 @@ public final class Tensor {
     /** Standard normal FLOAT32 from the global generator. */
     public static Tensor randn(int... shape) {
         return Generator.global().randn(shape);
+    }
+
+    /** Uniform [0, 1) of a floating {@code dtype} from the global generator. */
+    public static Tensor rand(DType dtype, int... shape) {
+        return Generator.global().uniform(0, 1, dtype, shape);
+    }
+
+    /** Standard normal of a floating {@code dtype} from the global generator. */
+    public static Tensor randn(DType dtype, int... shape) {
+        return Generator.global().normal(0, 1, dtype, shape);
     }
 
     /** Uniform integers in [low, high) as INT64 from the global generator. */
@@ -391,10 +442,12 @@ public final class Tensor {
         return shape.length;
     }
 
+    /** The number of elements: the product of the shape (1 for a 0-d tensor). */
     public int numel() {
         return Shapes.numel(shape);
     }
 
+    /** The element type. */
     public DType dtype() {
         return dtype;
     }
@@ -404,10 +457,12 @@ public final class Tensor {
         return strides.clone();
     }
 
+    /** The position of the first element in the storage, in elements. */
     public int storageOffset() {
         return offset;
     }
 
+    /** True when the strides are row-major (C order), as {@link #contiguous()} makes them. */
     public boolean isContiguous() {
         return Shapes.isContiguous(shape, strides);
     }
@@ -498,11 +553,34 @@ public final class Tensor {
         return null;
     }
 
-    void accumulateGrad(Tensor incoming) {
+    /** All forward-mode tangents; a view re-derives its own from its base's when an in-place op replaced those. */
+    Tangents tangents() {
+        if (base != null && base.tangents != viewBaseTangents) {
+            viewBaseTangents = base.tangents;
+            ViewGeometry geometry = ViewGeometry.of(base, this);
+            tangents = null;
+            for (Tangents t = base.tangents; t != null; t = t.next()) {
+                tangents = Tangents.with(tangents, t.level(), Primitives.viewOfBase(t.value(), geometry));
+            }
+        }
+        return tangents;
+    }
+
+    /** The tangent of forward-mode level {@code level}, or null. */
+    Tensor tangent(int level) {
+        return Tangents.get(tangents(), level);
+    }
+
+    void setTangent(int level, Tensor tangent) {
+        tangents = tangent == null ? Tangents.without(tangents(), level) : Tangents.with(tangents(), level, tangent);
+    }
+
+    /** Synchronized: backward passes on several threads may share this leaf. */
+    synchronized void accumulateGrad(Tensor incoming) {
         if (GradMode.isEnabled()) { // createGraph: keep the gradient's own history
             grad = grad == null ? incoming : grad.add(incoming);
         } else if (grad == null) {
-            grad = incoming.detach().to(dtype).cloneData();
+            grad = incoming.to(dtype).cloneData(); // a copy: the incoming gradient may be shared with other leaves
         } else {
             grad.addInPlace(incoming);
         }
@@ -595,14 +673,17 @@ public final class Tensor {
         return (float[]) to(DType.FLOAT32).cloneData().storage.data;
     }
 
+    /** The elements in row-major order, converted to double (true is 1). */
     public double[] toDoubleArray() {
         return (double[]) to(DType.FLOAT64).cloneData().storage.data;
     }
 
+    /** The elements in row-major order, converted to long (floats truncate toward zero; true is 1). */
     public long[] toLongArray() {
         return (long[]) to(DType.INT64).cloneData().storage.data;
     }
 
+    /** The elements in row-major order, converted to boolean (nonzero, NaN included, is true). */
     public boolean[] toBooleanArray() {
         return (boolean[]) to(DType.BOOL).cloneData().storage.data;
     }
@@ -619,13 +700,18 @@ public final class Tensor {
         return target == dtype ? this : Primitives.cast(this, target);
     }
 
-    /** |this - other| <= atol + rtol * |other| elementwise (broadcasting), NaNs unequal. */
+    /**
+     * {@code |this - other| <= atol + rtol * |other|} elementwise (broadcasting), NaNs unequal; infinities are close
+     * only to an equal infinity.
+     */
     public boolean allClose(Tensor other, double rtol, double atol) {
         int[] out = Shapes.broadcast("allClose", shape, other.shape);
         double[] a = expand(out).toDoubleArray();
         double[] b = other.expand(out).toDoubleArray();
         for (int i = 0; i < a.length; i++) {
-            if (!(Math.abs(a[i] - b[i]) <= atol + rtol * Math.abs(b[i])) && a[i] != b[i]) {
+            boolean close = a[i] == b[i] || Double.isFinite(a[i]) && Double.isFinite(b[i])
+                    && Math.abs(a[i] - b[i]) <= atol + rtol * Math.abs(b[i]);
+            if (!close) {
                 return false;
             }
         }
@@ -637,6 +723,7 @@ public final class Tensor {
         return allClose(other, 1e-5, 1e-8);
     }
 
+    /** PyTorch's printout, e.g. {@code tensor([1., 2.])}. */
     @Override
     public String toString() {
         return TensorFormat.format(this);
@@ -865,6 +952,9 @@ public final class Tensor {
                     throw new ShapeException("expand: -1 is not allowed in a new leading dimension " + Shapes.str(newShape));
                 }
                 target[i] = own;
+            } else if (target[i] < 0) {
+                throw new ShapeException("expand: invalid size " + target[i] + " in " + Shapes.str(newShape)
+                        + " (only -1 may be negative)");
             } else if (own != 1 && own != target[i]) {
                 throw new ShapeException("expand: the size of dimension " + (i - shift) + " (" + own + ") of shape "
                         + Shapes.str(shape) + " must match " + target[i] + " or be 1 to expand to " + Shapes.str(newShape));
@@ -942,9 +1032,21 @@ public final class Tensor {
      */
     public Tensor index(Tensor indices) {
         if (indices.dtype == DType.BOOL) {
-            return maskedSelect(indices);
+            return indexMask(indices);
         }
         return indexSelect(0, indices);
+    }
+
+    /** {@code x[mask]}: the sub-tensors where a mask over the leading dims is true, shape [count, rest...]. */
+    private Tensor indexMask(Tensor mask) {
+        int lead = mask.shape.length;
+        if (lead > shape.length || !Arrays.equals(mask.shape, Arrays.copyOf(shape, lead))) {
+            throw new IndexException("index: the shape of the mask " + Shapes.str(mask.shape)
+                    + " does not match the leading dims of the indexed tensor's shape " + Shapes.str(shape));
+        }
+        int[] rest = Arrays.copyOfRange(shape, lead, shape.length);
+        Tensor rows = reshape(Shapes.concat(new int[] {Shapes.numel(mask.shape)}, rest));
+        return rows.indexSelect(0, mask.flatten().nonzeroFlat());
     }
 
     /** The entries of {@code indices} (INT64, any shape) along {@code dim}; negative indices count from the end. */
@@ -985,19 +1087,8 @@ public final class Tensor {
         if (mask.dtype != DType.BOOL) {
             throw new DTypeException("maskedSelect: mask must be bool, got " + mask.dtype);
         }
-        if (mask.shape.length < shape.length && mask.shape.length > 0 && indicesMaskLeading(mask)) {
-            // x[mask] with a mask over the leading dims: whole sub-tensors are picked
-            int lead = mask.shape.length;
-            int[] rest = Arrays.copyOfRange(shape, lead, shape.length);
-            Tensor rows = reshape(Shapes.concat(new int[] {-1}, rest));
-            return rows.indexSelect(0, mask.flatten().nonzeroFlat());
-        }
         int[] out = Shapes.broadcast("maskedSelect", shape, mask.shape);
         return expand(out).reshape(-1).indexSelect(0, mask.expand(out).reshape(-1).nonzeroFlat());
-    }
-
-    private boolean indicesMaskLeading(Tensor mask) {
-        return Arrays.equals(mask.shape, Arrays.copyOf(shape, mask.shape.length));
     }
 
     /** Flat positions of the true (nonzero) elements, as a 1-d INT64 tensor. */
@@ -1033,18 +1124,22 @@ public final class Tensor {
 
     // ---------------------------------------------------------------- elementwise
 
+    /** -x elementwise. INT64 stays INT64; BOOL throws DTypeException (use {@link #logicalNot()}). */
     public Tensor neg() {
         return Primitives.NEG.apply(this);
     }
 
+    /** |x| elementwise (INT64 stays INT64); the gradient is sign(x), 0 at 0. */
     public Tensor abs() {
         return Primitives.ABS.apply(this);
     }
 
+    /** -1, 0 or 1 by the sign of x elementwise (NaN stays NaN; INT64 stays INT64); zero gradient. */
     public Tensor sign() {
         return Primitives.SIGN.apply(this);
     }
 
+    /** e^x elementwise (INT64 input gives FLOAT32). */
     public Tensor exp() {
         return Primitives.EXP.apply(this);
     }
@@ -1054,6 +1149,7 @@ public final class Tensor {
         return Primitives.EXPM1.apply(this);
     }
 
+    /** The natural log elementwise: -inf at 0, NaN below 0 (INT64 input gives FLOAT32). */
     public Tensor log() {
         return Primitives.LOG.apply(this);
     }
@@ -1063,6 +1159,7 @@ public final class Tensor {
         return Primitives.LOG1P.apply(this);
     }
 
+    /** sqrt(x) elementwise, NaN below 0 (INT64 input gives FLOAT32). */
     public Tensor sqrt() {
         return Primitives.SQRT.apply(this);
     }
@@ -1082,18 +1179,22 @@ public final class Tensor {
         return Primitives.RECIPROCAL.apply(this);
     }
 
+    /** sin(x) elementwise, x in radians (INT64 input gives FLOAT32). */
     public Tensor sin() {
         return Primitives.SIN.apply(this);
     }
 
+    /** cos(x) elementwise, x in radians (INT64 input gives FLOAT32). */
     public Tensor cos() {
         return Primitives.COS.apply(this);
     }
 
+    /** tan(x) elementwise, x in radians (INT64 input gives FLOAT32). */
     public Tensor tan() {
         return Primitives.TAN.apply(this);
     }
 
+    /** tanh(x) elementwise (INT64 input gives FLOAT32). */
     public Tensor tanh() {
         return Primitives.TANH.apply(this);
     }
@@ -1108,10 +1209,12 @@ public final class Tensor {
         return Primitives.RELU.apply(this);
     }
 
+    /** The largest integer {@code <= x}, elementwise; zero gradient (INT64 is unchanged). */
     public Tensor floor() {
         return Primitives.FLOOR.apply(this);
     }
 
+    /** The smallest integer {@code >= x}, elementwise; zero gradient (INT64 is unchanged). */
     public Tensor ceil() {
         return Primitives.CEIL.apply(this);
     }
@@ -1126,23 +1229,27 @@ public final class Tensor {
         return Primitives.ADD.apply(this, other);
     }
 
-    /** this + value; a Java scalar does not change a floating tensor's dtype. */
+    /** this + value; a Java scalar keeps a floating tensor's dtype (INT64 and BOOL give FLOAT32). */
     public Tensor add(double value) {
         return add(scalarFor(value));
     }
 
+    /** this + value; keeps this dtype, except that BOOL gives INT64. */
     public Tensor add(long value) {
         return add(scalarFor(value));
     }
 
+    /** this - other, broadcasting, with PyTorch's type promotion; two BOOL tensors throw DTypeException. */
     public Tensor sub(Tensor other) {
         return Primitives.SUB.apply(this, other);
     }
 
+    /** this - value; dtype as for {@link #add(double)}. */
     public Tensor sub(double value) {
         return sub(scalarFor(value));
     }
 
+    /** this - value; dtype as for {@link #add(long)}. */
     public Tensor sub(long value) {
         return sub(scalarFor(value));
     }
@@ -1152,14 +1259,17 @@ public final class Tensor {
         return scalarFor(value).sub(this);
     }
 
+    /** this * other elementwise, broadcasting, with PyTorch's type promotion (two BOOLs: logical and). */
     public Tensor mul(Tensor other) {
         return Primitives.MUL.apply(this, other);
     }
 
+    /** this * value; dtype as for {@link #add(double)}. */
     public Tensor mul(double value) {
         return mul(scalarFor(value));
     }
 
+    /** this * value; dtype as for {@link #add(long)}. */
     public Tensor mul(long value) {
         return mul(scalarFor(value));
     }
@@ -1169,10 +1279,12 @@ public final class Tensor {
         return Primitives.DIV.apply(this, other);
     }
 
+    /** this / value, true division (integers give FLOAT32). */
     public Tensor div(double value) {
         return div(scalarFor(value));
     }
 
+    /** this / value, true division (integers give FLOAT32). */
     public Tensor div(long value) {
         return div(scalarFor(value));
     }
@@ -1192,7 +1304,12 @@ public final class Tensor {
         return pow(scalarFor(exponent));
     }
 
+    /** this ** exponent; an integer tensor to a negative integer power fails, as in PyTorch. */
     public Tensor pow(long exponent) {
+        if (exponent < 0 && !dtype.isFloating()) {
+            throw new DTypeException("pow: integers to negative integer powers are not allowed (dtype " + dtype
+                    + ", exponent " + exponent + ")");
+        }
         return pow(scalarFor(exponent));
     }
 
@@ -1201,6 +1318,7 @@ public final class Tensor {
         return Primitives.MAXIMUM.apply(this, other);
     }
 
+    /** Elementwise min, broadcasting (NaN propagates); at ties the gradient is split evenly, as PyTorch. */
     public Tensor minimum(Tensor other) {
         return Primitives.MINIMUM.apply(this, other);
     }
@@ -1210,62 +1328,77 @@ public final class Tensor {
         return Primitives.ATAN2.apply(this, other);
     }
 
+    /** this == other elementwise, broadcasting after type promotion; BOOL, not differentiable. */
     public Tensor eq(Tensor other) {
         return Primitives.EQ.apply(this, other);
     }
 
+    /** this == value elementwise, as BOOL. */
     public Tensor eq(double value) {
         return eq(scalarFor(value));
     }
 
+    /** this != other elementwise, broadcasting after type promotion; BOOL, not differentiable. */
     public Tensor ne(Tensor other) {
         return Primitives.NE.apply(this, other);
     }
 
+    /** this != value elementwise, as BOOL. */
     public Tensor ne(double value) {
         return ne(scalarFor(value));
     }
 
+    /** {@code this < other} elementwise, broadcasting after type promotion; BOOL, not differentiable. */
     public Tensor lt(Tensor other) {
         return Primitives.LT.apply(this, other);
     }
 
+    /** {@code this < value} elementwise, as BOOL. */
     public Tensor lt(double value) {
         return lt(scalarFor(value));
     }
 
+    /** {@code this <= other} elementwise, broadcasting after type promotion; BOOL, not differentiable. */
     public Tensor le(Tensor other) {
         return Primitives.LE.apply(this, other);
     }
 
+    /** {@code this <= value} elementwise, as BOOL. */
     public Tensor le(double value) {
         return le(scalarFor(value));
     }
 
+    /** {@code this > other} elementwise, broadcasting after type promotion; BOOL, not differentiable. */
     public Tensor gt(Tensor other) {
         return Primitives.GT.apply(this, other);
     }
 
+    /** {@code this > value} elementwise, as BOOL. */
     public Tensor gt(double value) {
         return gt(scalarFor(value));
     }
 
+    /** {@code this >= other} elementwise, broadcasting after type promotion; BOOL, not differentiable. */
     public Tensor ge(Tensor other) {
         return Primitives.GE.apply(this, other);
     }
 
+    /** {@code this >= value} elementwise, as BOOL. */
     public Tensor ge(double value) {
         return ge(scalarFor(value));
     }
 
+    /** {@code (this != 0) && (other != 0)} elementwise, broadcasting; BOOL. */
     public Tensor logicalAnd(Tensor other) {
         return Primitives.AND.apply(this.ne(0), other.ne(0));
     }
 
+    /** {@code (this != 0) || (other != 0)} elementwise, broadcasting; BOOL. */
     public Tensor logicalOr(Tensor other) {
         return Primitives.OR.apply(this.ne(0), other.ne(0));
     }
 
+    /** {@code this == 0} elementwise; BOOL. */
     public Tensor logicalNot() {
         return Primitives.NOT.apply(this.ne(0));
     }
@@ -1275,26 +1408,30 @@ public final class Tensor {
         return Primitives.where(cond, x, y);
     }
 
+    /** {@link #where(Tensor, Tensor, Tensor)} with {@code y} a scalar of x's dtype if floating, else FLOAT32. */
     public static Tensor where(Tensor cond, Tensor x, double y) {
         return Primitives.where(cond, x, x.scalarFor(y));
     }
 
+    /** {@link #where(Tensor, Tensor, Tensor)} with {@code x} a scalar of y's dtype if floating, else FLOAT32. */
     public static Tensor where(Tensor cond, double x, Tensor y) {
         return Primitives.where(cond, y.scalarFor(x), y);
     }
 
-    /** min(max(x, min), max); the gradient passes where min &lt;= x &lt;= max. */
+    /**
+     * min(max(x, min), max); the gradient passes where min &lt;= x &lt;= max. When min &gt; max every element
+     * becomes max, as in PyTorch.
+     */
     public Tensor clamp(double min, double max) {
-        if (min > max) {
-            throw new JgradException("clamp: min " + min + " is greater than max " + max);
-        }
         return clampMin(min).clampMax(max);
     }
 
+    /** max(x, min) elementwise (NaN stays NaN); the gradient passes where {@code x >= min}. Non-floats give FLOAT32. */
     public Tensor clampMin(double min) {
         return where(lt(min), scalarFor(min), this);
     }
 
+    /** min(x, max) elementwise (NaN stays NaN); the gradient passes where {@code x <= max}. Non-floats give FLOAT32. */
     public Tensor clampMax(double max) {
         return where(gt(max), scalarFor(max), this);
     }
@@ -1321,23 +1458,28 @@ public final class Tensor {
         return sum(dims, false);
     }
 
+    /** Sum over {@code dim}, kept with size 1 if {@code keepDim} (BOOL sums to INT64). */
     public Tensor sum(int dim, boolean keepDim) {
         return sum(new int[] {dim}, keepDim);
     }
 
+    /** Sum over {@code dims} (all when empty), kept with size 1 if {@code keepDim}; BOOL sums to INT64. */
     public Tensor sum(int[] dims, boolean keepDim) {
         Tensor x = dtype == DType.BOOL ? to(DType.INT64) : this;
         return Primitives.sum(x, Shapes.dimMask("sum", dims, shape.length), keepDim);
     }
 
+    /** The mean of all elements, 0-d; floating tensors only (else DTypeException). */
     public Tensor mean() {
         return mean(new int[0], false);
     }
 
+    /** The mean over {@code dims} (all when empty), which are removed; floating tensors only. */
     public Tensor mean(int... dims) {
         return mean(dims, false);
     }
 
+    /** The mean over {@code dim}, kept with size 1 if {@code keepDim}; floating tensors only. */
     public Tensor mean(int dim, boolean keepDim) {
         return mean(new int[] {dim}, keepDim);
     }
@@ -1345,7 +1487,8 @@ public final class Tensor {
     /** Sum over {@code dims} divided by the number of elements reduced; floating tensors only. */
     public Tensor mean(int[] dims, boolean keepDim) {
         requireFloating("mean");
-        return sum(dims, keepDim).div((double) reducedCount("mean", dims));
+        int count = reducedCount("mean", dims);
+        return sum(dims, keepDim).div((double) count);
     }
 
     private int reducedCount(String op, int[] dims) {
@@ -1359,15 +1502,17 @@ public final class Tensor {
         return count;
     }
 
-    /** Product of all elements. */
+    /** Product of all elements, 0-d (BOOL gives INT64). */
     public Tensor prod() {
         return prod(new int[0], false);
     }
 
+    /** Product over {@code dim}, kept with size 1 if {@code keepDim} (BOOL gives INT64). */
     public Tensor prod(int dim, boolean keepDim) {
         return prod(new int[] {dim}, keepDim);
     }
 
+    /** Product over {@code dims} (all when empty), kept with size 1 if {@code keepDim}; BOOL gives INT64. */
     public Tensor prod(int[] dims, boolean keepDim) {
         Tensor x = dtype == DType.BOOL ? to(DType.INT64) : this;
         return Primitives.prod(x, Shapes.dimMask("prod", dims, shape.length), keepDim);
@@ -1379,6 +1524,7 @@ public final class Tensor {
         return amax(new int[0], false);
     }
 
+    /** The smallest element, 0-d; its gradient is shared evenly among ties. An empty tensor throws ShapeException. */
     public Tensor min() {
         requireNonEmpty("min");
         return amin(new int[0], false);
@@ -1390,6 +1536,7 @@ public final class Tensor {
         return Primitives.extremum(this, true, Shapes.dimMask("amax", dims, shape.length), keepDim);
     }
 
+    /** Smallest values over {@code dims} (all when empty; gradient shared evenly among ties). */
     public Tensor amin(int[] dims, boolean keepDim) {
         requireNonEmpty("amin");
         return Primitives.extremum(this, false, Shapes.dimMask("amin", dims, shape.length), keepDim);
@@ -1397,17 +1544,22 @@ public final class Tensor {
 
     /** The values and positions of the largest elements along {@code dim}. */
     public ValuesIndices max(int dim, boolean keepDim) {
+        Shapes.dim("max", dim, shape.length);
         return valuesAt(argmax(dim, true), dim, keepDim);
     }
 
+    /** {@link #max(int, boolean)} with {@code dim} removed. */
     public ValuesIndices max(int dim) {
         return max(dim, false);
     }
 
+    /** The values and INT64 positions (first among ties) of the smallest elements along {@code dim}. */
     public ValuesIndices min(int dim, boolean keepDim) {
+        Shapes.dim("min", dim, shape.length);
         return valuesAt(argmin(dim, true), dim, keepDim);
     }
 
+    /** {@link #min(int, boolean)} with {@code dim} removed. */
     public ValuesIndices min(int dim) {
         return min(dim, false);
     }
@@ -1417,7 +1569,7 @@ public final class Tensor {
     }
 
     private ValuesIndices valuesAt(Tensor keptIndices, int dim, boolean keepDim) {
-        int d = Shapes.dim("max", dim, shape.length);
+        int d = Shapes.dim("max", dim, shape.length); // validated by the caller
         Tensor x = shape.length == 0 ? reshape(1) : this;
         // gather x[..., idx, ...] through a flat index into the dim-last layout
         Tensor moved = x.movedToLast(d);
@@ -1452,15 +1604,18 @@ public final class Tensor {
         return flatten().argmax(0, false);
     }
 
+    /** Flat index of the smallest element (first among ties; NaN counts as smallest), INT64. */
     public Tensor argmin() {
         requireNonEmpty("argmin");
         return flatten().argmin(0, false);
     }
 
+    /** Index of the largest element along {@code dim} (first among ties; NaN counts as largest), INT64. */
     public Tensor argmax(int dim, boolean keepDim) {
         return argReduce(true, dim, keepDim);
     }
 
+    /** Index of the smallest element along {@code dim} (first among ties; NaN counts as smallest), INT64. */
     public Tensor argmin(int dim, boolean keepDim) {
         return argReduce(false, dim, keepDim);
     }
@@ -1473,14 +1628,8 @@ public final class Tensor {
         }
         int d = Shapes.dim(op, dim, shape.length);
         Tensor x = (shape.length == 0 ? reshape(1) : this).contiguous();
-        int outer = 1;
-        int inner = 1;
-        for (int i = 0; i < d; i++) {
-            outer *= x.shape[i];
-        }
-        for (int i = d + 1; i < x.shape.length; i++) {
-            inner *= x.shape[i];
-        }
+        int outer = Shapes.outerSize(x.shape, d);
+        int inner = Shapes.innerSize(x.shape, d);
         long[] idx = CpuKernels.argReduce(max, x.storage.data, x.offset, outer, x.shape[d], inner);
         int[] kept = x.shape.clone();
         kept[d] = 1;
@@ -1496,16 +1645,20 @@ public final class Tensor {
     /** Variance over {@code dims}: sum((x - mean)^2) / (n - correction). */
     public Tensor var(int[] dims, int correction, boolean keepDim) {
         requireFloating("var");
-        Tensor centered = sub(mean(dims, true));
         int n = reducedCount("var", dims);
+        Tensor centered = sub(mean(dims, true));
         return centered.mul(centered).sum(dims, keepDim).div((double) Math.max(0, n - correction));
     }
 
+    /** The standard deviation of all elements with Bessel's correction: sqrt({@link #var()}). */
     public Tensor std() {
-        return var().sqrt();
+        return std(new int[0], 1, false);
     }
 
+    /** sqrt(sum((x - mean)^2) / (n - correction)) over {@code dims}: sqrt of {@link #var(int[], int, boolean)}. */
     public Tensor std(int[] dims, int correction, boolean keepDim) {
+        requireFloating("std");
+        Shapes.dimMask("std", dims, shape.length);
         return var(dims, correction, keepDim).sqrt();
     }
 
@@ -1514,12 +1667,14 @@ public final class Tensor {
         return logSumExp(dims, false);
     }
 
+    /** log(sum(exp(x))) over {@code dims}, kept with size 1 if {@code keepDim}; floating only, stable. */
     public Tensor logSumExp(int[] dims, boolean keepDim) {
         requireFloating("logSumExp");
+        boolean[] mask = Shapes.dimMask("logSumExp", dims, shape.length);
         Tensor m = amax(dims, true).detach();
         Tensor finiteMax = where(m.abs().eq(Double.POSITIVE_INFINITY), zerosLike(m), m);
         Tensor out = sub(finiteMax).exp().sum(dims, true).log().add(finiteMax);
-        return keepDim ? out : out.squeezeDims(Shapes.dimMask("logSumExp", dims, shape.length));
+        return keepDim ? out : out.squeezeDims(mask);
     }
 
     private Tensor squeezeDims(boolean[] mask) {
@@ -1538,11 +1693,21 @@ public final class Tensor {
         return norm(2, new int[0], false);
     }
 
-    /** The p-norm (sum |x|^p)^(1/p) over {@code dims}; p may be infinite. */
+    /**
+     * The p-norm (sum |x|^p)^(1/p) over {@code dims}, as torch.linalg.vector_norm: p = inf is max |x|,
+     * p = -inf is min |x|, p = 0 counts the nonzero elements.
+     */
     public Tensor norm(double p, int[] dims, boolean keepDim) {
         requireFloating("norm");
+        Shapes.dimMask("norm", dims, shape.length);
         if (p == Double.POSITIVE_INFINITY) {
             return abs().amax(dims, keepDim);
+        }
+        if (p == Double.NEGATIVE_INFINITY) {
+            return abs().amin(dims, keepDim);
+        }
+        if (p == 0) {
+            return ne(0).to(dtype).sum(dims, keepDim);
         }
         if (p == 2) {
             return mul(this).sum(dims, keepDim).sqrt();
@@ -1553,7 +1718,7 @@ public final class Tensor {
         return abs().pow(p).sum(dims, keepDim).pow(1.0 / p);
     }
 
-    /** Running sums along {@code dim}. */
+    /** Running sums along {@code dim}: result[..., i, ...] = sum of x[..., 0..i, ...] (BOOL gives INT64). */
     public Tensor cumsum(int dim) {
         Tensor x = dtype == DType.BOOL ? to(DType.INT64) : this;
         return Primitives.cumsum(x, Shapes.dim("cumsum", dim, shape.length));
@@ -1566,6 +1731,7 @@ public final class Tensor {
         return Primitives.cat(tensors.toArray(Tensor[]::new), dim);
     }
 
+    /** Same as {@link #cat(List, int)}; the result has the inputs' promoted dtype. */
     public static Tensor cat(int dim, Tensor... tensors) {
         return Primitives.cat(tensors, dim);
     }
@@ -1576,6 +1742,7 @@ public final class Tensor {
             throw new ShapeException("stack: expects a non-empty list of tensors");
         }
         int[] first = tensors.get(0).shape;
+        int d = Shapes.dim("stack", dim, first.length + 1);
         List<Tensor> expanded = new ArrayList<>(tensors.size());
         for (int i = 0; i < tensors.size(); i++) {
             Tensor t = tensors.get(i);
@@ -1583,11 +1750,12 @@ public final class Tensor {
                 throw new ShapeException("stack: expects each tensor to be equal size, but got " + Shapes.str(first)
                         + " at entry 0 and " + Shapes.str(t.shape) + " at entry " + i);
             }
-            expanded.add(t.unsqueeze(dim));
+            expanded.add(t.unsqueeze(d));
         }
-        return cat(expanded, Shapes.dim("stack", dim, first.length + 1));
+        return cat(expanded, d);
     }
 
+    /** Same as {@link #stack(List, int)}. */
     public static Tensor stack(int dim, Tensor... tensors) {
         return stack(List.of(tensors), dim);
     }
@@ -1608,6 +1776,9 @@ public final class Tensor {
     /** Pieces of the given sizes along {@code dim}; they must add up to the dim's size. Views. */
     public List<Tensor> split(int[] sizes, int dim) {
         int d = Shapes.dim("split", dim, shape.length);
+        if (Arrays.stream(sizes).anyMatch(s -> s < 0)) {
+            throw new ShapeException("split: sizes " + Arrays.toString(sizes) + " must be non-negative");
+        }
         int total = Arrays.stream(sizes).sum();
         if (total != shape[d]) {
             throw new ShapeException("split: sizes " + Arrays.toString(sizes) + " add up to " + total
@@ -1662,7 +1833,8 @@ public final class Tensor {
             expandedShape[2 * i + 1] = own;
             result[i] = repeats[i] * own;
         }
-        return reshape(interleaved).expand(expandedShape).reshape(result);
+        Tensor out = reshape(interleaved).expand(expandedShape).reshape(result);
+        return out.sharesStorageWith(this) ? out.clone() : out; // reshape kept a view: copy, as PyTorch
     }
 
     /** The elements in reverse order along each of {@code dims}. A copy. */
@@ -1764,31 +1936,58 @@ public final class Tensor {
         return inPlace("addInPlace", self -> self.add(other), other);
     }
 
+    /** this += value. Modifies this; an integer or BOOL tensor throws DTypeException. */
     public Tensor addInPlace(double value) {
         return addInPlace(scalarFor(value));
     }
 
+    /** this += value. Modifies this. */
+    public Tensor addInPlace(long value) {
+        return addInPlace(scalarFor(value));
+    }
+
+    /** this -= other (broadcast into this shape). Modifies this; bumps the version. */
     public Tensor subInPlace(Tensor other) {
         return inPlace("subInPlace", self -> self.sub(other), other);
     }
 
+    /** this -= value. Modifies this; an integer or BOOL tensor throws DTypeException. */
     public Tensor subInPlace(double value) {
         return subInPlace(scalarFor(value));
     }
 
+    /** this -= value. Modifies this. */
+    public Tensor subInPlace(long value) {
+        return subInPlace(scalarFor(value));
+    }
+
+    /** this *= other (broadcast into this shape). Modifies this; bumps the version. */
     public Tensor mulInPlace(Tensor other) {
         return inPlace("mulInPlace", self -> self.mul(other), other);
     }
 
+    /** this *= value. Modifies this; an integer or BOOL tensor throws DTypeException. */
     public Tensor mulInPlace(double value) {
         return mulInPlace(scalarFor(value));
     }
 
+    /** this *= value. Modifies this. */
+    public Tensor mulInPlace(long value) {
+        return mulInPlace(scalarFor(value));
+    }
+
+    /** this /= other (broadcast into this shape), true division, so only floating tensors. Modifies this. */
     public Tensor divInPlace(Tensor other) {
         return inPlace("divInPlace", self -> self.div(other), other);
     }
 
+    /** this /= value, true division, so only floating tensors. Modifies this. */
     public Tensor divInPlace(double value) {
+        return divInPlace(scalarFor(value));
+    }
+
+    /** this /= value, true division, so only floating tensors. Modifies this. */
+    public Tensor divInPlace(long value) {
         return divInPlace(scalarFor(value));
     }
 
@@ -1797,56 +1996,67 @@ public final class Tensor {
         return fillInPlace(0);
     }
 
-    /** Sets every element to {@code value}. Modifies this. */
+    /** Sets every element to {@code value} (converted to this dtype, as PyTorch's fill_). Modifies this. */
     public Tensor fillInPlace(double value) {
-        Tensor v = scalarFor(value);
-        return inPlace("fillInPlace", self -> zerosLike(self).add(v), v);
+        Tensor v = scalar(value, dtype);
+        return inPlace("fillInPlace", self -> v.expand(self.shape), v);
     }
 
     /** Copies {@code src} (broadcast to this shape, converted to this dtype) into this. Modifies this. */
     public Tensor copyInPlace(Tensor src) {
-        return inPlace("copyInPlace", self -> src.to(dtype).add(zerosLike(self)), src);
+        return inPlace("copyInPlace", self -> src.to(dtype).expand(self.shape).clone(), src);
     }
 
     /** {@code this[i] = value}. Modifies this; differentiable with respect to value. */
     public Tensor set(int i, Tensor value) {
-        get(i).copyInPlace(value);
+        get(i).copyInPlace(withoutLeadingOnes(value));
         return this;
     }
 
+    /** {@code this[i] = value} (converted to this dtype). Modifies this. */
     public Tensor set(int i, double value) {
         return set(i, scalarFor(value));
     }
 
     /** {@code this[i, j] = value}. Modifies this. */
     public Tensor set(int i, int j, Tensor value) {
-        get(i, j).copyInPlace(value);
+        get(i, j).copyInPlace(withoutLeadingOnes(value));
         return this;
     }
 
+    /** {@code this[i, j] = value} (converted to this dtype). Modifies this. */
     public Tensor set(int i, int j, double value) {
         return set(i, j, scalarFor(value));
     }
 
     /** {@code this[index...] = value} for leading integer indices. Modifies this. */
     public Tensor set(int[] index, Tensor value) {
-        get(index).copyInPlace(value);
+        get(index).copyInPlace(withoutLeadingOnes(value));
         return this;
     }
 
-    /** Sets the elements where {@code mask} is true to {@code value}. Modifies this. */
+    /** The value of an indexed assignment with its leading size-1 dims dropped, as PyTorch's setitem does. */
+    private static Tensor withoutLeadingOnes(Tensor value) {
+        int lead = 0;
+        while (lead < value.shape.length && value.shape[lead] == 1) {
+            lead++;
+        }
+        return lead == 0 ? value : value.reshape(Arrays.copyOfRange(value.shape, lead, value.shape.length));
+    }
+
+    /** Sets the elements where {@code mask} is true to {@code value} (converted to this dtype). Modifies this. */
     public Tensor maskedFillInPlace(Tensor mask, double value) {
         if (mask.dtype != DType.BOOL) {
             throw new DTypeException("maskedFillInPlace: mask must be bool, got " + mask.dtype);
         }
-        Tensor v = scalarFor(value);
-        return inPlace("maskedFillInPlace", self -> where(mask, v, self), v);
+        Tensor v = scalar(value, dtype);
+        return inPlace("maskedFillInPlace", self -> where(mask, v, self), mask);
     }
 
     /**
-     * The common path of every in-place op: checks that it is allowed, computes the new value out of
-     * place, writes it into this tensor's memory, bumps the version and, when recording, makes this
-     * tensor (or, for a view, its base) continue from the op's node.
+     * The common path of every in-place op: checks that it is allowed and that {@code other} broadcasts to
+     * this shape, computes the new value out of place, writes it into this tensor's memory, bumps the
+     * version and, when recording, makes this tensor (or, for a view, its base) continue from the op's node.
      */
     private Tensor inPlace(String op, Function<Tensor, Tensor> newValue, Tensor other) {
         boolean recording = GradMode.isEnabled();
@@ -1865,6 +2075,11 @@ public final class Tensor {
                         + ") refers to a single memory location; clone() it first");
             }
         }
+        int[] broadcast = Shapes.broadcast(op, shape, other.shape);
+        if (!Arrays.equals(broadcast, shape)) {
+            throw new ShapeException(op + ": output with shape " + Shapes.str(shape)
+                    + " doesn't match the broadcast shape " + Shapes.str(broadcast));
+        }
         boolean record = recording && (requiresGrad() || other.requiresGrad());
         Tensor result;
         if (record) {
@@ -1882,8 +2097,10 @@ public final class Tensor {
             throw new DTypeException(op + ": result type " + result.dtype + " can't be cast to the desired output type "
                     + dtype + " (shape " + Shapes.str(shape) + ")");
         }
+        Tangents oldTangents = tangents();
         CpuKernels.copy(result.stridedAs(shape), strided(), shape);
         storage.bumpVersion();
+        updateTangentsInPlace(oldTangents, result.tangents());
         if (record) {
             Node node = result.gradNode();
             if (base == null) {
@@ -1893,6 +2110,30 @@ public final class Tensor {
             }
         }
         return this;
+    }
+
+    /** Forward mode through an in-place op: this tensor (and, for a view, its base) takes the new tangents. */
+    private void updateTangentsInPlace(Tangents before, Tangents after) {
+        java.util.Set<Integer> levels = new java.util.TreeSet<>();
+        for (Tangents t = before; t != null; t = t.next()) {
+            levels.add(t.level());
+        }
+        for (Tangents t = after; t != null; t = t.next()) {
+            levels.add(t.level());
+        }
+        for (int level : levels) {
+            Tensor newTangent = Tangents.get(after, level);
+            Tensor t = newTangent == null ? zerosLike(this)
+                    : Arrays.equals(newTangent.shape, shape) ? newTangent : newTangent.expand(shape);
+            if (base != null) {
+                ViewGeometry geometry = ViewGeometry.of(base, this);
+                Tensor old = base.tangent(level) != null ? base.tangent(level) : zerosLike(base);
+                base.setTangent(level, old.sub(Primitives.scatterIntoBase(Primitives.viewOfBase(old, geometry), geometry))
+                        .add(Primitives.scatterIntoBase(t, geometry)));
+                viewBaseTangents = base.tangents;
+            }
+            tangents = Tangents.with(tangents, level, t);
+        }
     }
 
     // ---------------------------------------------------------------- helpers

@@ -1,19 +1,25 @@
 package dev.jgrad.cpu;
 
-/** Elementwise functions of two arguments. Arithmetic ops produce the operands' dtype; comparisons produce BOOL. */
+/**
+ * Elementwise functions of two arguments. Arithmetic ops produce the operands' dtype; comparisons produce BOOL.
+ * Each constant is the {@link dev.jgrad.Tensor} method of the same name (AND, OR: logicalAnd, logicalOr).
+ */
 public enum BinaryOp {
     ADD, SUB, MUL, DIV, POW, MAXIMUM, MINIMUM, ATAN2,
     EQ, NE, LT, LE, GT, GE,
     AND, OR;
 
+    /** True for EQ, NE, LT, LE, GT and GE, which give BOOL. */
     public boolean isComparison() {
         return ordinal() >= EQ.ordinal() && ordinal() <= GE.ordinal();
     }
 
+    /** True for AND and OR, which treat nonzero as true and give BOOL. */
     public boolean isLogical() {
         return this == AND || this == OR;
     }
 
+    /** The arithmetic op on two doubles (MAXIMUM and MINIMUM propagate NaN); predicates throw IllegalStateException. */
     public double apply(double x, double y) {
         return switch (this) {
             case ADD -> x + y;
@@ -28,6 +34,10 @@ public enum BinaryOp {
         };
     }
 
+    /**
+     * The op on two longs: DIV floors, POW to a negative exponent is 0 unless the base is 1 or -1; ATAN2 and
+     * predicates throw.
+     */
     public long applyLong(long x, long y) {
         return switch (this) {
             case ADD -> x + y;
@@ -41,6 +51,7 @@ public enum BinaryOp {
         };
     }
 
+    /** The predicate on two doubles, with IEEE comparisons; arithmetic ops throw IllegalStateException. */
     public boolean test(double x, double y) {
         return switch (this) {
             case EQ -> x == y;
@@ -55,6 +66,7 @@ public enum BinaryOp {
         };
     }
 
+    /** The predicate on two longs; arithmetic ops throw IllegalStateException. */
     public boolean testLong(long x, long y) {
         return switch (this) {
             case EQ -> x == y;

@@ -3,15 +3,19 @@ package dev.jgrad.cpu;
 import dev.jgrad.DType;
 
 /**
- * The CPU kernels: plain loops over Java arrays, correct for any strides (including the zero strides of
- * broadcasting), with rows merged so contiguous data runs as one tight loop. Results are fresh contiguous
- * arrays unless the method says it writes into an operand. float32 arithmetic is done in double and rounded
- * once, which gives the IEEE float32 result for + - * / and sqrt.
+ * The CPU kernels over Java arrays, correct for any strides (including the zero strides of broadcasting), with
+ * rows merged so contiguous data runs as one row. Contiguous float32/float64 runs (and broadcast scalars) go to
+ * the Vector API kernels (ElementwiseF32/F64, ReductionF32/F64, Conversions), other rows to plain loops, the
+ * scalar twins: float32 computed in double and rounded once. Work above a grain is split over {@link CpuPool}
+ * (see {@link Chunks}); elementwise results do not depend on the split, and reductions combine fixed blocks in
+ * a fixed order, so neither do they. Results are fresh contiguous arrays unless the method says it writes into
+ * an operand.
  */
 public final class CpuKernels {
     private CpuKernels() {
     }
 
+    /** A zero-filled array of {@code n} elements for {@code dtype}: float[], double[], long[] or boolean[]. */
     public static Object allocate(DType dtype, int n) {
         return switch (dtype) {
             case FLOAT32 -> new float[n];
@@ -21,6 +25,7 @@ public final class CpuKernels {
         };
     }
 
+    /** The dtype a tensor array holds; IllegalArgumentException for any other object. */
     public static DType dtypeOf(Object data) {
         return switch (data) {
             case float[] a -> DType.FLOAT32;
@@ -72,12 +77,45 @@ public final class CpuKernels {
 
     /** dst[i] = src[i] over {@code shape}, converting dtypes when the arrays differ. Modifies dst only. */
     public static void copy(Strided src, Strided dst, int[] shape) {
+        copy(src, dst, shape, Chunks.count(numel(shape)));
+    }
+
+    /**
+     * {@link #copy} split into about {@code chunks} parallel parts (1: on the calling thread). A copy within one
+     * array (which may overlap: System.arraycopy's memmove order matters) or into a destination that repeats
+     * elements (the last write wins) stays on the calling thread.
+     */
+    static void copy(Strided src, Strided dst, int[] shape, int chunks) {
         Object s = src.data();
         Object d = dst.data();
+        int count = numel(shape);
+        if (s == d || repeats(dst, shape)) {
+            chunks = 1;
+        }
+        if (dense(src, shape) && dense(dst, shape)) {
+            int so = src.offset();
+            int dof = dst.offset();
+            if (s.getClass() == d.getClass()) {
+                if (chunks == 1) {
+                    System.arraycopy(s, so, d, dof, count);
+                } else {
+                    Chunks.run(count, chunks, (from, to) -> System.arraycopy(s, so + from, d, dof + from, to - from));
+                }
+                return;
+            }
+            if (!(s instanceof long[]) && !(d instanceof long[])) {
+                if (chunks == 1) {
+                    convertRun(s, so, d, dof, count);
+                } else {
+                    Chunks.run(count, chunks, (from, to) -> convertRun(s, so + from, d, dof + from, to - from));
+                }
+                return;
+            }
+        }
         int[][] strides = {dst.strides(), src.strides()};
         int[] offsets = {dst.offset(), src.offset()};
         if (s.getClass() == d.getClass()) {
-            Rows.forEach(shape, strides, offsets, (n, o, st) -> {
+            Rows.forEach(shape, strides, offsets, false, chunks, (n, o, st) -> {
                 if (st[0] == 1 && st[1] == 1) {
                     System.arraycopy(s, o[1], d, o[0], n);
                     return;
@@ -113,7 +151,12 @@ public final class CpuKernels {
             return;
         }
         boolean integral = !(s instanceof float[] || s instanceof double[]);
-        Rows.forEach(shape, strides, offsets, (n, o, st) -> {
+        boolean viaLong = s instanceof long[] || d instanceof long[];
+        Rows.forEach(shape, strides, offsets, false, chunks, (n, o, st) -> {
+            if (!viaLong && st[0] == 1 && st[1] == 1) {
+                convertRun(s, o[1], d, o[0], n);
+                return;
+            }
             for (int i = 0, a = o[0], b = o[1]; i < n; i++, a += st[0], b += st[1]) {
                 if (integral) {
                     writeLong(d, a, readLong(s, b));
@@ -124,59 +167,177 @@ public final class CpuKernels {
         });
     }
 
+    /** d[p + i] = s[q + i] converted (no int64 on either side), with the vector kernel where there is one. */
+    private static void convertRun(Object s, int q, Object d, int p, int n) {
+        if (!Simd.API || !Conversions.convert(s, q, d, p, n)) {
+            convertScalar(s, q, d, p, n);
+        }
+    }
+
+    /** The scalar twin of Conversions.convert: d[p + i] = s[q + i] as {@link #write} casts, for i < n. */
+    static void convertScalar(Object s, int q, Object d, int p, int n) {
+        for (int i = 0; i < n; i++) {
+            write(d, p + i, read(s, q + i));
+        }
+    }
+
     /** dst[i] = value over {@code shape}. Modifies dst only. */
     public static void fill(Strided dst, int[] shape, double value) {
+        fill(dst, shape, value, Chunks.count(numel(shape)));
+    }
+
+    /** {@link #fill} split into about {@code chunks} parallel parts. */
+    static void fill(Strided dst, int[] shape, double value, int chunks) {
         Object d = dst.data();
-        Rows.forEach(shape, new int[][] {dst.strides()}, new int[] {dst.offset()}, (n, o, st) -> {
+        int count = numel(shape);
+        if (dense(dst, shape)) {
+            int off = dst.offset();
+            if (chunks == 1) {
+                fillRun(d, off, off + count, value);
+            } else {
+                Chunks.run(count, chunks, (from, to) -> fillRun(d, off + from, off + to, value));
+            }
+            return;
+        }
+        Rows.forEach(shape, new int[][] {dst.strides()}, new int[] {dst.offset()}, false, chunks, (n, o, st) -> {
+            if (st[0] == 1) {
+                fillRun(d, o[0], o[0] + n, value);
+                return;
+            }
             for (int i = 0, a = o[0]; i < n; i++, a += st[0]) {
                 write(d, a, value);
             }
         });
     }
 
+    /** d[from, to) = value, cast as {@link #write} does (Arrays.fill: the JIT's vectorised fill). */
+    private static void fillRun(Object d, int from, int to, double value) {
+        switch (d) {
+            case float[] a -> java.util.Arrays.fill(a, from, to, (float) value);
+            case double[] a -> java.util.Arrays.fill(a, from, to, value);
+            case long[] a -> java.util.Arrays.fill(a, from, to, (long) value);
+            case boolean[] a -> java.util.Arrays.fill(a, from, to, value != 0);
+            default -> throw new IllegalArgumentException(d.getClass().toString());
+        }
+    }
+
     /** out = op(x), a fresh contiguous array of x's array type. */
     public static Object unary(UnaryOp op, Strided x, int[] shape) {
+        return unary(op, x, shape, Chunks.count((long) numel(shape) * cost(op)));
+    }
+
+    /** {@link #unary} split into about {@code chunks} parallel parts. */
+    static Object unary(UnaryOp op, Strided x, int[] shape, int chunks) {
         int count = numel(shape);
         Object in = x.data();
         Object result = allocate(dtypeOf(in), count);
+        if (dense(x, shape)) {
+            int off = x.offset();
+            if (chunks == 1) {
+                unaryRun(op, in, off, 1, result, 0, count);
+            } else {
+                Chunks.run(count, chunks, (from, to) -> unaryRun(op, in, off + from, 1, result, from, to - from));
+            }
+            return result;
+        }
         int[][] strides = {contiguous(shape), x.strides()};
         int[] offsets = {0, x.offset()};
+        // The result's inner stride is 1; x steps st[1] (0 for a broadcast row).
+        Rows.forEach(shape, strides, offsets, false, chunks,
+                (n, o, st) -> unaryRun(op, in, o[1], st[1], result, o[0], n));
+        return result;
+    }
+
+    /** Relative cost per element of op, for the grain: transcendental functions weigh about 4 additions. */
+    private static int cost(UnaryOp op) {
+        return switch (op) {
+            case EXP, EXPM1, LOG, LOG1P, SIN, COS, TAN, TANH, SIGMOID -> 4;
+            default -> 1;
+        };
+    }
+
+    /** Relative cost per element of op, for the grain. */
+    private static int cost(BinaryOp op) {
+        return op == BinaryOp.POW || op == BinaryOp.ATAN2 ? 4 : 1;
+    }
+
+    /** Elements gathered at a time from a strided row into a scratch run for the vector kernels. */
+    private static final int GATHER = 1024;
+    /**
+     * Strided rows shorter than this, and strided rows of cheap ops (memory-bound: the strided loop is as fast),
+     * stay on the strided scalar loop; the others are gathered (transcendental functions: 3x faster).
+     */
+    private static final int GATHER_MIN = 16;
+    private static final ThreadLocal<float[][]> F32_SCRATCH = ThreadLocal.withInitial(() -> new float[2][GATHER]);
+    private static final ThreadLocal<double[][]> F64_SCRATCH = ThreadLocal.withInitial(() -> new double[2][GATHER]);
+
+    /**
+     * out[p + i] = op(a[q + i*step]) for i < n: the vector kernel for step 1 (and for other steps on runs
+     * gathered into a scratch array, in blocks of GATHER, a multiple of every vector length), one evaluation for
+     * step 0.
+     */
+    private static void unaryRun(UnaryOp op, Object in, int q, int step, Object result, int p, int n) {
         switch (in) {
             case float[] a -> {
                 float[] out = (float[]) result;
-                Rows.forEach(shape, strides, offsets, (n, o, st) -> {
-                    for (int i = 0, p = o[0], q = o[1]; i < n; i++, p += st[0], q += st[1]) {
-                        out[p] = (float) op.apply(a[q]);
+                if (step == 1 && Simd.API) {
+                    ElementwiseF32.unary(op, a, q, out, p, n);
+                } else if (step == 0) {
+                    java.util.Arrays.fill(out, p, p + n, (float) op.apply(a[q]));
+                } else if (step == 1) {
+                    ScalarElementwiseF32.unary(op, a, q, out, p, n);
+                } else if (Simd.API && n >= GATHER_MIN && cost(op) > 1) {
+                    float[] run = F32_SCRATCH.get()[0];
+                    for (int done = 0; done < n; done += GATHER) {
+                        int len = Math.min(GATHER, n - done);
+                        for (int i = 0; i < len; i++, q += step) {
+                            run[i] = a[q];
+                        }
+                        ElementwiseF32.unary(op, run, 0, out, p + done, len);
                     }
-                });
+                } else {
+                    for (int i = 0; i < n; i++, q += step) {
+                        out[p + i] = (float) op.apply(a[q]);
+                    }
+                }
             }
             case double[] a -> {
                 double[] out = (double[]) result;
-                Rows.forEach(shape, strides, offsets, (n, o, st) -> {
-                    for (int i = 0, p = o[0], q = o[1]; i < n; i++, p += st[0], q += st[1]) {
-                        out[p] = op.apply(a[q]);
+                if (step == 1 && Simd.API) {
+                    ElementwiseF64.unary(op, a, q, out, p, n);
+                } else if (step == 0) {
+                    java.util.Arrays.fill(out, p, p + n, op.apply(a[q]));
+                } else if (step == 1) {
+                    ScalarElementwiseF64.unary(op, a, q, out, p, n);
+                } else if (Simd.API && n >= GATHER_MIN && cost(op) > 1) {
+                    double[] run = F64_SCRATCH.get()[0];
+                    for (int done = 0; done < n; done += GATHER) {
+                        int len = Math.min(GATHER, n - done);
+                        for (int i = 0; i < len; i++, q += step) {
+                            run[i] = a[q];
+                        }
+                        ElementwiseF64.unary(op, run, 0, out, p + done, len);
                     }
-                });
+                } else {
+                    for (int i = 0; i < n; i++, q += step) {
+                        out[p + i] = op.apply(a[q]);
+                    }
+                }
             }
             case long[] a -> {
                 long[] out = (long[]) result;
-                Rows.forEach(shape, strides, offsets, (n, o, st) -> {
-                    for (int i = 0, p = o[0], q = o[1]; i < n; i++, p += st[0], q += st[1]) {
-                        out[p] = op.applyLong(a[q]);
-                    }
-                });
+                for (int i = 0; i < n; i++, q += step) {
+                    out[p + i] = op.applyLong(a[q]);
+                }
             }
             case boolean[] a -> {
                 boolean[] out = (boolean[]) result;
-                Rows.forEach(shape, strides, offsets, (n, o, st) -> {
-                    for (int i = 0, p = o[0], q = o[1]; i < n; i++, p += st[0], q += st[1]) {
-                        out[p] = !a[q]; // the only unary op on bool is logical not
-                    }
-                });
+                for (int i = 0; i < n; i++, q += step) {
+                    out[p + i] = !a[q]; // the only unary op on bool is logical not
+                }
             }
             default -> throw new IllegalArgumentException(in.getClass().toString());
         }
-        return result;
     }
 
     /**
@@ -184,83 +345,204 @@ public final class CpuKernels {
      * Arithmetic keeps that type; comparisons and logical ops give boolean[].
      */
     public static Object binary(BinaryOp op, Strided x, Strided y, int[] shape) {
+        return binary(op, x, y, shape, Chunks.count((long) numel(shape) * cost(op)));
+    }
+
+    /** {@link #binary} split into about {@code chunks} parallel parts. */
+    static Object binary(BinaryOp op, Strided x, Strided y, int[] shape, int chunks) {
         int count = numel(shape);
         Object a = x.data();
         Object b = y.data();
         boolean predicate = op.isComparison() || op.isLogical();
         Object result = predicate ? new boolean[count] : allocate(dtypeOf(a), count);
+        if (!predicate && count > 0 && (dense(x, shape) || single(x, shape)) && (dense(y, shape) || single(y, shape))) {
+            // contiguous operands or broadcast scalars: one run with steps 1 or 0
+            int offA = x.offset();
+            int offB = y.offset();
+            int stepA = single(x, shape) ? 0 : 1;
+            int stepB = single(y, shape) ? 0 : 1;
+            if (chunks == 1) {
+                binaryRun(op, a, offA, stepA, b, offB, stepB, result, 0, count);
+            } else {
+                Chunks.run(count, chunks, (from, to) -> binaryRun(op, a, offA + from * stepA, stepA, b,
+                        offB + from * stepB, stepB, result, from, to - from));
+            }
+            return result;
+        }
         int[][] strides = {contiguous(shape), x.strides(), y.strides()};
         int[] offsets = {0, x.offset(), y.offset()};
         if (predicate) {
             boolean[] out = (boolean[]) result;
             boolean integral = a instanceof long[] || a instanceof boolean[];
-            Rows.forEach(shape, strides, offsets, (n, o, st) -> {
+            Rows.forEach(shape, strides, offsets, false, chunks, (n, o, st) -> {
                 for (int i = 0, p = o[0], q = o[1], r = o[2]; i < n; i++, p += st[0], q += st[1], r += st[2]) {
                     out[p] = integral ? op.testLong(readLong(a, q), readLong(b, r)) : op.test(read(a, q), read(b, r));
                 }
             });
             return result;
         }
+        // The result's inner stride is 1; x and y step st[1] and st[2].
+        Rows.forEach(shape, strides, offsets, false, chunks,
+                (n, o, st) -> binaryRun(op, a, o[1], st[1], b, o[2], st[2], result, o[0], n));
+        return result;
+    }
+
+    /**
+     * out[p + i] = op(a[q + i*stepA], b[r + i*stepB]) for i < n: the vector kernel when both steps are 1 or 0
+     * (other steps are gathered into scratch runs first, as in {@link #unaryRun}), one evaluation when both are 0.
+     */
+    private static void binaryRun(BinaryOp op, Object a, int q, int stepA, Object b, int r, int stepB, Object result,
+                                  int p, int n) {
+        boolean runs = (stepA == 0 || stepA == 1) && (stepB == 0 || stepB == 1);
+        boolean gather = !runs && Simd.API && n >= GATHER_MIN && cost(op) > 1;
         switch (a) {
             case float[] fa -> {
                 float[] fb = (float[]) b;
                 float[] out = (float[]) result;
-                Rows.forEach(shape, strides, offsets, (n, o, st) -> {
-                    for (int i = 0, p = o[0], q = o[1], r = o[2]; i < n; i++, p += st[0], q += st[1], r += st[2]) {
-                        out[p] = (float) op.apply(fa[q], fb[r]);
+                if ((stepA | stepB) == 0) {
+                    java.util.Arrays.fill(out, p, p + n, (float) op.apply(fa[q], fb[r]));
+                } else if (runs && Simd.API) {
+                    ElementwiseF32.binary(op, fa, q, stepA, fb, r, stepB, out, p, n);
+                } else if (gather) {
+                    float[][] scratch = F32_SCRATCH.get();
+                    boolean gatherA = stepA != 0 && stepA != 1;
+                    boolean gatherB = stepB != 0 && stepB != 1;
+                    for (int done = 0; done < n; done += GATHER) {
+                        int len = Math.min(GATHER, n - done);
+                        int qa = q + done * stepA;
+                        int rb = r + done * stepB;
+                        if (gatherA) {
+                            for (int i = 0, k = qa; i < len; i++, k += stepA) {
+                                scratch[0][i] = fa[k];
+                            }
+                        }
+                        if (gatherB) {
+                            for (int i = 0, k = rb; i < len; i++, k += stepB) {
+                                scratch[1][i] = fb[k];
+                            }
+                        }
+                        ElementwiseF32.binary(op, gatherA ? scratch[0] : fa, gatherA ? 0 : qa, gatherA ? 1 : stepA,
+                                gatherB ? scratch[1] : fb, gatherB ? 0 : rb, gatherB ? 1 : stepB, out, p + done, len);
                     }
-                });
+                } else {
+                    ScalarElementwiseF32.binary(op, fa, q, stepA, fb, r, stepB, out, p, n);
+                }
             }
             case double[] da -> {
                 double[] db = (double[]) b;
                 double[] out = (double[]) result;
-                Rows.forEach(shape, strides, offsets, (n, o, st) -> {
-                    for (int i = 0, p = o[0], q = o[1], r = o[2]; i < n; i++, p += st[0], q += st[1], r += st[2]) {
-                        out[p] = op.apply(da[q], db[r]);
+                if ((stepA | stepB) == 0) {
+                    java.util.Arrays.fill(out, p, p + n, op.apply(da[q], db[r]));
+                } else if (runs && Simd.API) {
+                    ElementwiseF64.binary(op, da, q, stepA, db, r, stepB, out, p, n);
+                } else if (gather) {
+                    double[][] scratch = F64_SCRATCH.get();
+                    boolean gatherA = stepA != 0 && stepA != 1;
+                    boolean gatherB = stepB != 0 && stepB != 1;
+                    for (int done = 0; done < n; done += GATHER) {
+                        int len = Math.min(GATHER, n - done);
+                        int qa = q + done * stepA;
+                        int rb = r + done * stepB;
+                        if (gatherA) {
+                            for (int i = 0, k = qa; i < len; i++, k += stepA) {
+                                scratch[0][i] = da[k];
+                            }
+                        }
+                        if (gatherB) {
+                            for (int i = 0, k = rb; i < len; i++, k += stepB) {
+                                scratch[1][i] = db[k];
+                            }
+                        }
+                        ElementwiseF64.binary(op, gatherA ? scratch[0] : da, gatherA ? 0 : qa, gatherA ? 1 : stepA,
+                                gatherB ? scratch[1] : db, gatherB ? 0 : rb, gatherB ? 1 : stepB, out, p + done, len);
                     }
-                });
+                } else {
+                    ScalarElementwiseF64.binary(op, da, q, stepA, db, r, stepB, out, p, n);
+                }
             }
             case long[] la -> {
                 long[] lb = (long[]) b;
                 long[] out = (long[]) result;
-                Rows.forEach(shape, strides, offsets, (n, o, st) -> {
-                    for (int i = 0, p = o[0], q = o[1], r = o[2]; i < n; i++, p += st[0], q += st[1], r += st[2]) {
-                        out[p] = op.applyLong(la[q], lb[r]);
-                    }
-                });
+                for (int i = 0; i < n; i++, q += stepA, r += stepB) {
+                    out[p + i] = op.applyLong(la[q], lb[r]);
+                }
             }
             default -> throw new IllegalArgumentException(op + " on " + a.getClass());
         }
-        return result;
     }
 
     /** out = cond ? x : y over {@code shape}; x and y hold the same array type. */
     public static Object where(Strided cond, Strided x, Strided y, int[] shape) {
+        return where(cond, x, y, shape, Chunks.count(numel(shape)));
+    }
+
+    /** {@link #where} split into about {@code chunks} parallel parts. */
+    static Object where(Strided cond, Strided x, Strided y, int[] shape, int chunks) {
         int count = numel(shape);
         boolean[] c = (boolean[]) cond.data();
         Object a = x.data();
         Object b = y.data();
         Object result = allocate(dtypeOf(a), count);
+        if (count > 0 && (dense(cond, shape) || single(cond, shape)) && (dense(x, shape) || single(x, shape))
+                && (dense(y, shape) || single(y, shape))) {
+            int offC = cond.offset();
+            int offA = x.offset();
+            int offB = y.offset();
+            int stepC = single(cond, shape) ? 0 : 1;
+            int stepA = single(x, shape) ? 0 : 1;
+            int stepB = single(y, shape) ? 0 : 1;
+            if (chunks == 1) {
+                whereRun(c, offC, stepC, a, offA, stepA, b, offB, stepB, result, 0, count);
+            } else {
+                Chunks.run(count, chunks, (from, to) -> whereRun(c, offC + from * stepC, stepC, a, offA + from * stepA,
+                        stepA, b, offB + from * stepB, stepB, result, from, to - from));
+            }
+            return result;
+        }
         int[][] strides = {contiguous(shape), cond.strides(), x.strides(), y.strides()};
         int[] offsets = {0, cond.offset(), x.offset(), y.offset()};
-        Rows.forEach(shape, strides, offsets, (n, o, st) -> {
-            for (int i = 0, p = o[0], q = o[1], r = o[2], s = o[3]; i < n;
-                    i++, p += st[0], q += st[1], r += st[2], s += st[3]) {
-                if (c[q]) {
-                    System.arraycopy(a, r, result, p, 1);
-                } else {
-                    System.arraycopy(b, s, result, p, 1);
+        Rows.forEach(shape, strides, offsets, false, chunks,
+                (n, o, st) -> whereRun(c, o[1], st[1], a, o[2], st[2], b, o[3], st[3], result, o[0], n));
+        return result;
+    }
+
+    /** out[p + i] = c[k + i*stepC] ? a[q + i*stepA] : b[r + i*stepB] for i < n. */
+    private static void whereRun(boolean[] c, int k, int stepC, Object a, int q, int stepA, Object b, int r, int stepB,
+                                 Object result, int p, int n) {
+        boolean runs = Simd.API && (stepC == 0 || stepC == 1) && (stepA == 0 || stepA == 1)
+                && (stepB == 0 || stepB == 1);
+        switch (a) {
+            case float[] fa when runs -> ElementwiseF32.where(c, k, stepC, fa, q, stepA, (float[]) b, r, stepB,
+                    (float[]) result, p, n);
+            case double[] da when runs -> ElementwiseF64.where(c, k, stepC, da, q, stepA, (double[]) b, r, stepB,
+                    (double[]) result, p, n);
+            case float[] fa -> ScalarElementwiseF32.where(c, k, stepC, fa, q, stepA, (float[]) b, r, stepB,
+                    (float[]) result, p, n);
+            case double[] da -> ScalarElementwiseF64.where(c, k, stepC, da, q, stepA, (double[]) b, r, stepB,
+                    (double[]) result, p, n);
+            default -> {
+                for (int i = 0; i < n; i++, k += stepC, q += stepA, r += stepB) {
+                    if (c[k]) {
+                        System.arraycopy(a, q, result, p + i, 1);
+                    } else {
+                        System.arraycopy(b, r, result, p + i, 1);
+                    }
                 }
             }
-        });
-        return result;
+        }
     }
 
     /**
      * Reduces the dims where {@code reduced} is true; the result is contiguous over the kept dims (in order).
-     * Floating data accumulates in double; INT64 in long. x must be float, double or long.
+     * x is read in memory order (a transposed view too); floating data accumulates in double, contiguous runs in
+     * fixed blocks (see {@link Reductions}); INT64 in long. x must be float, double or long.
      */
     public static Object reduce(ReduceOp op, Strided x, int[] shape, boolean[] reduced) {
+        return reduce(op, x, shape, reduced, Chunks.count(numel(shape)));
+    }
+
+    /** {@link #reduce} split into about {@code chunks} parallel parts; the result does not depend on chunks. */
+    static Object reduce(ReduceOp op, Strided x, int[] shape, boolean[] reduced, int chunks) {
         int rank = shape.length;
         int[] outStrides = new int[rank];
         int keptCount = 1;
@@ -270,33 +552,31 @@ public final class CpuKernels {
                 keptCount *= shape[d];
             }
         }
-        int[][] strides = {outStrides, x.strides()};
-        int[] offsets = {0, x.offset()};
+        int count = numel(shape);
         Object in = x.data();
         if (in instanceof long[] la) {
             long[] acc = new long[keptCount];
             java.util.Arrays.fill(acc, op.identityLong());
-            Rows.forEach(shape, strides, offsets, (n, o, st) -> {
-                for (int i = 0, p = o[0], q = o[1]; i < n; i++, p += st[0], q += st[1]) {
-                    acc[p] = op.combineLong(acc[p], la[q]);
-                }
-            });
+            Rows.forEach(shape, new int[][] {outStrides, x.strides()}, new int[] {0, x.offset()}, true, 1, chunks,
+                    (n, o, st) -> {
+                        for (int i = 0, p = o[0], q = o[1]; i < n; i++, p += st[0], q += st[1]) {
+                            acc[p] = op.combineLong(acc[p], la[q]);
+                        }
+                    });
             return acc;
         }
+        if (!(in instanceof float[] || in instanceof double[])) {
+            throw new IllegalArgumentException(op + " on " + in.getClass());
+        }
         double[] acc = new double[keptCount];
-        java.util.Arrays.fill(acc, op.identity());
-        switch (in) {
-            case float[] fa -> Rows.forEach(shape, strides, offsets, (n, o, st) -> {
-                for (int i = 0, p = o[0], q = o[1]; i < n; i++, p += st[0], q += st[1]) {
-                    acc[p] = op.combine(acc[p], fa[q]);
-                }
-            });
-            case double[] da -> Rows.forEach(shape, strides, offsets, (n, o, st) -> {
-                for (int i = 0, p = o[0], q = o[1]; i < n; i++, p += st[0], q += st[1]) {
-                    acc[p] = op.combine(acc[p], da[q]);
-                }
-            });
-            default -> throw new IllegalArgumentException(op + " on " + in.getClass());
+        if (keptCount == 1 && count > 0 && dense(x, shape)) {
+            // everything, contiguous: one run, its blocks spread over the pool
+            acc[0] = Reductions.run(op, in, x.offset(), count, chunks);
+        } else {
+            java.util.Arrays.fill(acc, op.identity());
+            Rows.forEach(shape, new int[][] {outStrides, x.strides()}, new int[] {0, x.offset()}, true, 1, chunks,
+                    // a whole tensor read as one run (a transposed view, say) still spreads its blocks
+                    (n, o, st) -> reduceRow(op, acc, o[0], st[0], in, o[1], st[1], n, n == count ? chunks : 1));
         }
         if (in instanceof float[]) {
             float[] out = new float[keptCount];
@@ -306,6 +586,39 @@ public final class CpuKernels {
             return out;
         }
         return acc;
+    }
+
+    /**
+     * acc[p + i*stepAcc] = op(acc[p + i*stepAcc], x[q + i*stepX]) for i < n, in order for each acc element; a
+     * run (stepX 1) into one element is reduced in blocks, spread over {@code chunks}.
+     */
+    private static void reduceRow(ReduceOp op, double[] acc, int p, int stepAcc, Object in, int q, int stepX, int n,
+                                  int chunks) {
+        if (stepX == 1 && stepAcc == 0) {
+            acc[p] = op.combine(acc[p], Reductions.run(op, in, q, n, chunks));
+        } else if (stepX == 1 && stepAcc == 1) {
+            switch (in) {
+                case float[] a when Simd.API -> ReductionF32.accumulate(op, acc, p, a, q, n);
+                case double[] a when Simd.API -> ReductionF64.accumulate(op, acc, p, a, q, n);
+                case float[] a -> ScalarReductionF32.accumulate(op, acc, p, a, q, n);
+                case double[] a -> ScalarReductionF64.accumulate(op, acc, p, a, q, n);
+                default -> throw new IllegalArgumentException(op + " on " + in.getClass());
+            }
+        } else {
+            switch (in) {
+                case float[] a -> {
+                    for (int i = 0; i < n; i++, p += stepAcc, q += stepX) {
+                        acc[p] = op.combine(acc[p], a[q]);
+                    }
+                }
+                case double[] a -> {
+                    for (int i = 0; i < n; i++, p += stepAcc, q += stepX) {
+                        acc[p] = op.combine(acc[p], a[q]);
+                    }
+                }
+                default -> throw new IllegalArgumentException(op + " on " + in.getClass());
+            }
+        }
     }
 
     /**
@@ -374,6 +687,19 @@ public final class CpuKernels {
      */
     public static Object matmul(Object a, int offA, int batchA, int rsA, int csA,
             Object b, int offB, int batchB, int rsB, int csB, int batch, int m, int k, int n) {
+        if (Gemv.applies(m, k, n) && !(a instanceof long[])) {
+            Object c = allocate(dtypeOf(a), batch * m * n);
+            for (int t = 0; t < batch; t++) {
+                if (a instanceof double[] da) {
+                    Gemv.multiply(da, offA + t * batchA, rsA, csA, (double[]) b, offB + t * batchB, rsB, csB,
+                            (double[]) c, t * m * n, m, k, n);
+                } else {
+                    Gemv.multiply((float[]) a, offA + t * batchA, rsA, csA, (float[]) b, offB + t * batchB, rsB, csB,
+                            (float[]) c, t * m * n, m, k, n);
+                }
+            }
+            return c;
+        }
         return switch (a) {
             case float[] fa -> Gemm.matmul(fa, offA, batchA, rsA, csA, (float[]) b, offB, batchB, rsB, csB, batch, m, k, n);
             case double[] da -> Gemm.matmul(da, offA, batchA, rsA, csA, (double[]) b, offB, batchB, rsB, csB, batch, m, k, n);
@@ -439,6 +765,43 @@ public final class CpuKernels {
                 }
             }
         }
+    }
+
+    /** True when the operand reads its elements in row-major order without gaps (size-1 dims ignored). */
+    static boolean dense(Strided x, int[] shape) {
+        int expected = 1;
+        int[] strides = x.strides();
+        for (int d = shape.length - 1; d >= 0; d--) {
+            if (shape[d] != 1) {
+                if (strides[d] != expected) {
+                    return false;
+                }
+                expected *= shape[d];
+            }
+        }
+        return true;
+    }
+
+    /** True when some elements of the operand are the same memory location (a zero stride on a dim above 1). */
+    static boolean repeats(Strided x, int[] shape) {
+        int[] strides = x.strides();
+        for (int d = 0; d < shape.length; d++) {
+            if (shape[d] > 1 && strides[d] == 0) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** True when every element of the operand is the same memory location (a broadcast scalar). */
+    static boolean single(Strided x, int[] shape) {
+        int[] strides = x.strides();
+        for (int d = 0; d < shape.length; d++) {
+            if (shape[d] != 1 && strides[d] != 0) {
+                return false;
+            }
+        }
+        return true;
     }
 
     static int numel(int[] shape) {

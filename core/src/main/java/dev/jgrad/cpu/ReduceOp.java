@@ -1,6 +1,6 @@
 package dev.jgrad.cpu;
 
-/** Reductions over a set of dims. */
+/** Reductions over a set of dims: the SUM, PROD, MAX or MIN of the reduced elements (MAX and MIN propagate NaN). */
 public enum ReduceOp {
     SUM, PROD, MAX, MIN;
 
@@ -17,8 +17,9 @@ public enum ReduceOp {
         return switch (this) {
             case SUM -> acc + x;
             case PROD -> acc * x;
-            case MAX -> (x > acc || x != x) ? x : acc;
-            case MIN -> (x < acc || x != x) ? x : acc;
+            // Math.max and Math.min: NaN wins and -0.0 < 0.0, so the result does not depend on the order.
+            case MAX -> Math.max(acc, x);
+            case MIN -> Math.min(acc, x);
         };
     }
 

@@ -1,6 +1,9 @@
 package dev.jgrad.cpu;
 
-/** Elementwise functions of one argument, evaluated in double (float32 results are rounded once). */
+/**
+ * Elementwise functions of one argument, evaluated in double (float32 results are rounded once). Each
+ * constant is the {@link dev.jgrad.Tensor} method of the same name; ROUND rounds half to even.
+ */
 public enum UnaryOp {
     NEG, ABS, SIGN, EXP, EXPM1, LOG, LOG1P, SQRT, RSQRT, RECIPROCAL, SIN, COS, TAN, TANH, SIGMOID, RELU,
     FLOOR, CEIL, ROUND;

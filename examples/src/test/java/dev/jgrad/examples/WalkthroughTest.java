@@ -107,6 +107,12 @@ class WalkthroughTest {
         assertTrue(r.lines().contains(expected), () -> "no line \"" + expected + "\" in:\n" + r.stdout());
     }
 
+    /** Consecutive lines, e.g. a 2-d array printed over several lines. */
+    private static void assertLines(Run r, String... expected) {
+        String block = String.join("\n", expected);
+        assertTrue(String.join("\n", r.lines()).contains(block), () -> "no lines\n" + block + "\nin:\n" + r.stdout());
+    }
+
     private static Matcher assertFind(Run r, String regex) {
         Matcher m = Pattern.compile(regex, Pattern.MULTILINE).matcher(r.stdout());
         assertTrue(m.find(), () -> "no match for /" + regex + "/ in:\n" + r.stdout());
@@ -130,6 +136,140 @@ class WalkthroughTest {
                     + "\nstdout:\n" + r.stdout() + "\nstderr:\n" + r.stderr());
             assertFalse(r.stdout().isBlank(), f.getFileName() + " printed nothing");
         }));
+    }
+
+    // ------------------------------------------------------------------ seed 002
+
+    private static final String SEED002 = "Seed002AutodiffInPractice.java";
+
+    @Test
+    void seed002GradientOfF1AndFiniteDifferences() {
+        Run r = runOk(SEED002);
+        assertLine(r, "grad_f([1., 2.]) = [3.         1.41614684]"); // NumPy's print of the seed's array
+        assertLine(r, "FD:[3.25      4.9899925], AD:[3.25      4.9899925]");
+    }
+
+    @Test
+    void seed002IntegerInputIsAClearError() {
+        Run r = runOk(SEED002);
+        assertFind(r, "^integer input: grad: input 0 has dtype int64 \\(shape \\[2\\]\\); only floating point inputs"
+                + " can be differentiated \\(convert it with to\\(DType\\.FLOAT32\\) or to\\(DType\\.FLOAT64\\)\\)$");
+        assertLine(r, "integer input converted with to(DType.FLOAT64): [3.25      4.9899925]");
+        assertFalse(r.stdout().contains("no error?"), r.stdout());
+    }
+
+    @Test
+    void seed002ArrayAssignmentIsDifferentiable() {
+        Run r = runOk(SEED002);
+        assertLine(r, "f2(x): 16.00");
+        assertLine(r, "gradf2(x) = [4. 6.]"); // column sums of A = [[1, 2], [3, 4]]
+        assertLine(r, "f2(x): 16.00, x.grad = [4. 6.]"); // the eager backward path
+    }
+
+    @Test
+    void seed002ListVersionAndValueAndGrad() {
+        Run r = runOk(SEED002);
+        assertLine(r, "f3 FD and AD agree: true");
+        Matcher fdAd = assertFind(r, "^FD:\\[\\s*(\\S+)\\s+(\\S+)\\], AD:\\[\\s*(\\S+)\\s+(\\S+)\\]$");
+        assertTrue(fdAd.find(), "a second FD/AD line (f3's)");
+        for (int i = 1; i <= 2; i++) {
+            assertEquals(Double.parseDouble(fdAd.group(i)), Double.parseDouble(fdAd.group(i + 2)), 1e-6, fdAd.group());
+        }
+        Matcher fx = assertFind(r, "^f\\(x\\): (\\S+)$");
+        Matcher vg = assertFind(r, "^f: (\\S+) , gradf: \\[\\s*(\\S+)\\s+(\\S+)\\]$");
+        assertEquals(String.format("%.2f", Double.parseDouble(vg.group(1))), fx.group(1));
+        assertEquals(Double.parseDouble(fdAd.group(3)), Double.parseDouble(vg.group(2)), 0.0, "valueAndGrad's gradient");
+        assertEquals(Double.parseDouble(fdAd.group(4)), Double.parseDouble(vg.group(3)), 0.0, "valueAndGrad's gradient");
+    }
+
+    @Test
+    void seed002ComplicatedExampleThreeWays() {
+        Run r = runOk(SEED002);
+        assertLine(r, "[[15.52441295]]");
+        assertLine(r, "val: [[15.52441295]]");
+        // three grads, one pass with argnums {0, 1, 2}, one pass on the packed vector
+        for (String prefix : new String[] {"", "one pass: ", "unpacked: "}) {
+            assertLines(r, prefix + "gA: [[1. 2.]", " [2. 4.]]");
+            assertLines(r, prefix + "gx: [[10.84147098]", " [ 8.84147098]]");
+            assertLines(r, prefix + "gy: [[0.54030231]", " [1.08060461]]");
+        }
+        assertLine(r, "pack([A, x, y]) = [1. 2. 2. 1. 1. 2. 1. 1.]");
+        assertLine(r, "packed gradient: [ 1.          2.          2.          4.         10.84147098  8.84147098"
+                + "  0.54030231  1.08060461]");
+        // the PyTorch version: one backward fills every leaf's grad
+        assertLines(r, "A :", " [[1. 2.]", " [2. 4.]]");
+        assertLines(r, "x :", " [[10.84147098]", " [ 8.84147098]]");
+        assertLines(r, "y :", " [[0.54030231]", " [1.08060461]]");
+    }
+
+    @Test
+    void seed002Hessians() {
+        Run r = runOk(SEED002);
+        assertLines(r, "hessian(x0^2 + x0*x1) at [1, 2] =", "[[2. 1.]", " [1. 0.]]");
+        assertLines(r, "Hessian via createGraph:", "tensor([[2., 1.],", "        [1., 0.]])", "[[2. 1.]", " [1. 0.]]");
+    }
+
+    @Test
+    void seed002HessianVectorProductAtFiftyThousand() {
+        Run r = runOk(SEED002);
+        Matcher m = assertFind(r, "^hvp max abs error vs -sin\\(x\\)\\*colsum\\(A\\)\\*r: (\\S+)$");
+        double error = Double.parseDouble(m.group(1));
+        assertTrue(error < 1e-9, m.group()); // the values are about 1; float64 rounding gives ~1e-15
+        assertFind(r, "^HVP\\.\\.\\. [0-9.]+ ms \\(median of 15\\)$"); // a timing: printed, never asserted
+    }
+
+    @Test
+    void seed002PyTorchSection() {
+        Run r = runOk(SEED002);
+        assertLines(r, "tensor([[1., 2., 3.],", "        [2., 4., 6.],", "        [3., 6., 9.]])");
+        assertLines(r, "autograd.grad(y, x) = tensor([[2.],", "        [4.],", "        [6.]], dtype=float64)");
+        assertLine(r, "tensor([[17.]], gradFn=<MatmulBackward>)");
+        assertLines(r, "x.grad after one backward: [[4.]", " [4.]", " [6.]]");
+        assertLines(r, "x.grad after two backwards (accumulated): [[ 8.]", " [ 8.]", " [12.]]");
+    }
+
+    @Test
+    void seed002Exercises() {
+        Run r = runOk(SEED002);
+        // 1: the assignment loop, the list and the vectorised form agree (their timings are printed only)
+        assertLine(r, "f2a, f2b, vectorised agree: true");
+        assertFind(r, "^f2a \\(assignment\\): [0-9.]+ ms, f2b \\(list\\): [0-9.]+ ms, vectorised A @ x: [0-9.]+ ms");
+        // 2: the Jacobian of (x1, x1*x2) at (3, 5) is [[1, 0], [x2, x1]]
+        for (String how : new String[] {"explicit Jacobian:", "jacfwd:", "jacrev:", "jacobian:"}) {
+            assertLines(r, how, "[[1. 0.]", " [5. 3.]]");
+        }
+        // 4: einsum against sum and matmul
+        assertLine(r, "einsum row sums == sum(1): true");
+        assertLine(r, "einsum column sums == sum(0): true");
+        assertLine(r, "einsum matrix product == matmul: true");
+    }
+
+    @Test
+    void seed002Probit() {
+        Run r = runOk(SEED002);
+        Matcher m = assertFind(r, "^probit\\(\\[0\\.025, 0\\.5, 0\\.975, 0\\.999, 1e-10\\]\\) = \\[(.*)\\]$");
+        double[] values = Pattern.compile(", ").splitAsStream(m.group(1)).mapToDouble(Double::parseDouble).toArray();
+        // Python's statistics.NormalDist().inv_cdf
+        double[] expected = {-1.959963984540054, 0.0, 1.959963984540054, 3.090232306167813, -6.361340902404056};
+        assertEquals(expected.length, values.length, m.group());
+        for (int i = 0; i < expected.length; i++) {
+            assertEquals(expected[i], values[i], 1e-15 * Math.max(1, Math.abs(expected[i])), m.group());
+        }
+        Matcher fd = assertFind(r, "^probit gradient vs FD: max relative difference (\\S+)$");
+        assertTrue(Double.parseDouble(fd.group(1)) < 1e-6, fd.group());
+        assertLine(r, "probit GradCheck (orders 1 and 2, forward and reverse): gradient check passed");
+        Matcher second = assertFind(r, "^probit'\\(0\\.975\\) = (\\S+), probit''\\(0\\.975\\) = (\\S+) "
+                + "\\(= probit \\* probit'\\^2 = (\\S+)\\)$");
+        double first = Math.sqrt(2 * Math.PI) * Math.exp(expected[2] * expected[2] / 2); // 1 / φ(Φ⁻¹(0.975))
+        assertEquals(first, Double.parseDouble(second.group(1)), 1e-12 * first);
+        assertEquals(Double.parseDouble(second.group(3)), Double.parseDouble(second.group(2)), 1e-12 * 600);
+    }
+
+    @Test
+    void seed002Extras() {
+        Run r = runOk(SEED002);
+        assertLine(r, "after y = y**2 inside f: [5]");
+        assertLine(r, "x @ y: matmul: shapes [2, 1] and [2, 1] cannot be multiplied (1 != 2)");
     }
 
     // ------------------------------------------------------------------ seed 003

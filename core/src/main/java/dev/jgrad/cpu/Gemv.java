@@ -1,0 +1,177 @@
+package dev.jgrad.cpu;
+
+import jdk.incubator.vector.DoubleVector;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Matrix-vector products, the shapes GEMM's packing serves badly (a 10 x 50000 matrix times a vector in
+ * seed 002's Hessian-vector product): out = M v with M(i, p) at {@code offM + i*rsM + p*csM}. Rows that
+ * are contiguous become vector dot products; columns that are contiguous become axpy updates of the
+ * output; anything else takes the scalar twin, which is also the test oracle.
+ */
+final class Gemv {
+    private Gemv() {
+    }
+
+    private static final VectorSpecies<Double> D = DoubleVector.SPECIES_PREFERRED;
+    private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
+
+    /** True when {@code c[t] = a[t] @ b[t]} has a single row or column and so is a matrix-vector product. */
+    static boolean applies(int m, int k, int n) {
+        return (m == 1 || n == 1) && k > 0;
+    }
+
+    /** The product of one batch entry; {@code m == 1} is computed as the transposed product. */
+    static void multiply(double[] a, int offA, int rsA, int csA, double[] b, int offB, int rsB, int csB,
+                         double[] c, int offC, int m, int k, int n) {
+        if (n == 1) {
+            gemv(a, offA, rsA, csA, b, offB, rsB, c, offC, m, k);
+        } else {
+            gemv(b, offB, csB, rsB, a, offA, csA, c, offC, n, k); // c^T = b^T a^T
+        }
+    }
+
+    static void multiply(float[] a, int offA, int rsA, int csA, float[] b, int offB, int rsB, int csB,
+                         float[] c, int offC, int m, int k, int n) {
+        if (n == 1) {
+            gemv(a, offA, rsA, csA, b, offB, rsB, c, offC, m, k);
+        } else {
+            gemv(b, offB, csB, rsB, a, offA, csA, c, offC, n, k);
+        }
+    }
+
+    /** out[i] = sum_p M(i, p) v(p) for i < m. Modifies out only. */
+    static void gemv(double[] mat, int offM, int rsM, int csM, double[] v, int offV, int incV,
+                     double[] out, int offOut, int m, int k) {
+        int parts = parts(m, k);
+        if (csM == 1 && incV == 1) {
+            CpuPool.run(parts, part -> {
+                for (int i = begin(part, parts, m), end = begin(part + 1, parts, m); i < end; i++) {
+                    out[offOut + i] = dot(mat, offM + i * rsM, v, offV, k);
+                }
+            });
+        } else if (rsM == 1) {
+            CpuPool.run(parts, part -> {
+                int from = begin(part, parts, m);
+                int length = begin(part + 1, parts, m) - from;
+                for (int p = 0; p < k; p++) {
+                    axpy(v[offV + p * incV], mat, offM + p * csM + from, out, offOut + from, length);
+                }
+            });
+        } else {
+            scalarGemv(mat, offM, rsM, csM, v, offV, incV, out, offOut, m, k);
+        }
+    }
+
+    static void gemv(float[] mat, int offM, int rsM, int csM, float[] v, int offV, int incV,
+                     float[] out, int offOut, int m, int k) {
+        int parts = parts(m, k);
+        if (csM == 1 && incV == 1) {
+            CpuPool.run(parts, part -> {
+                for (int i = begin(part, parts, m), end = begin(part + 1, parts, m); i < end; i++) {
+                    out[offOut + i] = dot(mat, offM + i * rsM, v, offV, k);
+                }
+            });
+        } else if (rsM == 1) {
+            CpuPool.run(parts, part -> {
+                int from = begin(part, parts, m);
+                int length = begin(part + 1, parts, m) - from;
+                for (int p = 0; p < k; p++) {
+                    axpy(v[offV + p * incV], mat, offM + p * csM + from, out, offOut + from, length);
+                }
+            });
+        } else {
+            scalarGemv(mat, offM, rsM, csM, v, offV, incV, out, offOut, m, k);
+        }
+    }
+
+    /** Products of at least 2^17 multiply-adds are split over the pool, by ranges of output rows. */
+    private static int parts(int m, int k) {
+        return (long) m * k >= 1 << 17 ? Math.min(m, CpuPool.threads()) : 1;
+    }
+
+    /** The first output row of range {@code part} of {@code parts} (even ranges; the order of each sum is fixed). */
+    private static int begin(int part, int parts, int m) {
+        return (int) ((long) m * part / parts);
+    }
+
+    static double dot(double[] x, int offX, double[] y, int offY, int n) {
+        DoubleVector acc = DoubleVector.zero(D);
+        int bound = D.loopBound(n);
+        int i = 0;
+        for (; i < bound; i += D.length()) {
+            acc = DoubleVector.fromArray(D, x, offX + i).fma(DoubleVector.fromArray(D, y, offY + i), acc);
+        }
+        double sum = acc.reduceLanes(VectorOperators.ADD);
+        for (; i < n; i++) {
+            sum = Math.fma(x[offX + i], y[offY + i], sum);
+        }
+        return sum;
+    }
+
+    static float dot(float[] x, int offX, float[] y, int offY, int n) {
+        FloatVector acc = FloatVector.zero(F);
+        int bound = F.loopBound(n);
+        int i = 0;
+        for (; i < bound; i += F.length()) {
+            acc = FloatVector.fromArray(F, x, offX + i).fma(FloatVector.fromArray(F, y, offY + i), acc);
+        }
+        float sum = acc.reduceLanes(VectorOperators.ADD);
+        for (; i < n; i++) {
+            sum = Math.fma(x[offX + i], y[offY + i], sum);
+        }
+        return sum;
+    }
+
+    /** y[i] += alpha * x[i] for i < n. Modifies y. */
+    static void axpy(double alpha, double[] x, int offX, double[] y, int offY, int n) {
+        DoubleVector scale = DoubleVector.broadcast(D, alpha);
+        int bound = D.loopBound(n);
+        int i = 0;
+        for (; i < bound; i += D.length()) {
+            DoubleVector.fromArray(D, x, offX + i).fma(scale, DoubleVector.fromArray(D, y, offY + i))
+                    .intoArray(y, offY + i);
+        }
+        for (; i < n; i++) {
+            y[offY + i] = Math.fma(alpha, x[offX + i], y[offY + i]);
+        }
+    }
+
+    static void axpy(float alpha, float[] x, int offX, float[] y, int offY, int n) {
+        FloatVector scale = FloatVector.broadcast(F, alpha);
+        int bound = F.loopBound(n);
+        int i = 0;
+        for (; i < bound; i += F.length()) {
+            FloatVector.fromArray(F, x, offX + i).fma(scale, FloatVector.fromArray(F, y, offY + i))
+                    .intoArray(y, offY + i);
+        }
+        for (; i < n; i++) {
+            y[offY + i] = Math.fma(alpha, x[offX + i], y[offY + i]);
+        }
+    }
+
+    /** The scalar twin: plain loops in the order of the definition. */
+    static void scalarGemv(double[] mat, int offM, int rsM, int csM, double[] v, int offV, int incV,
+                           double[] out, int offOut, int m, int k) {
+        for (int i = 0; i < m; i++) {
+            double s = 0;
+            for (int p = 0; p < k; p++) {
+                s += mat[offM + i * rsM + p * csM] * v[offV + p * incV];
+            }
+            out[offOut + i] = s;
+        }
+    }
+
+    static void scalarGemv(float[] mat, int offM, int rsM, int csM, float[] v, int offV, int incV,
+                           float[] out, int offOut, int m, int k) {
+        for (int i = 0; i < m; i++) {
+            float s = 0;
+            for (int p = 0; p < k; p++) {
+                s += mat[offM + i * rsM + p * csM] * v[offV + p * incV];
+            }
+            out[offOut + i] = s;
+        }
+    }
+}

@@ -1,0 +1,318 @@
+package dev.jgrad;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.function.Consumer;
+
+import static dev.jgrad.Tolerance.assertBools;
+import static dev.jgrad.Tolerance.assertLongs;
+import static dev.jgrad.Tolerance.assertTensor;
+import static dev.jgrad.Tolerance.assertThrowsMessage;
+import static dev.jgrad.Tolerance.assertValues;
+import static dev.jgrad.Tolerance.lit;
+import static dev.jgrad.Tolerance.shape;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+
+/**
+ * In-place ops: results, broadcasting of the operand, dtype rules (the result must be castable to the
+ * written tensor's dtype), writes through views, and the version counter.
+ */
+class TensorInPlaceTest {
+
+    /** [[1, 2, 3], [4, 5, 6]] float64. */
+    private static Tensor m() {
+        return Tensor.of(new double[][] {{1, 2, 3}, {4, 5, 6}});
+    }
+
+    @Test
+    void arithmeticInPlaceReturnsThisAndBumpsTheVersion() {
+        Tensor x = m();
+        assertEquals(0, x.version());
+        assertSame(x, x.addInPlace(Tensor.of(10.0, 20.0, 30.0)));
+        assertTensor(x, DType.FLOAT64, shape(2, 3), 11, 22, 33, 14, 25, 36);
+        assertEquals(1, x.version());
+        assertSame(x, x.subInPlace(Tensor.of(new double[][] {{1}, {4}})));
+        assertTensor(x, DType.FLOAT64, shape(2, 3), 10, 21, 32, 10, 21, 32);
+        assertSame(x, x.mulInPlace(Tensor.of(0.5, 1.0, 2.0)));
+        assertTensor(x, DType.FLOAT64, shape(2, 3), 5, 21, 64, 5, 21, 64);
+        assertSame(x, x.divInPlace(Tensor.scalar(4.0, DType.FLOAT64)));
+        assertTensor(x, DType.FLOAT64, shape(2, 3), 1.25, 5.25, 16, 1.25, 5.25, 16);
+        assertEquals(4, x.version());
+        x.addInPlace(1.0).subInPlace(0.25).mulInPlace(2.0).divInPlace(0.5);
+        assertTensor(x, DType.FLOAT64, shape(2, 3), 8, 24, 67, 8, 24, 67);
+        assertEquals(8, x.version());
+        x.addInPlace(x);
+        assertTensor(x, DType.FLOAT64, shape(2, 3), 16, 48, 134, 16, 48, 134);
+    }
+
+    @Test
+    void inPlaceConvertsTheResultToTheTargetDtype() {
+        Tensor f = Tensor.of(1f, 2f);
+        f.addInPlace(Tensor.of(0.1, 0.2));
+        assertTensor(f, DType.FLOAT32, shape(2), 1.1f, 2.2f);
+        f.mulInPlace(Tensor.of(2L, 3L));
+        assertTensor(f, DType.FLOAT32, shape(2), 2.2f, 6.6f);
+
+        Tensor i = Tensor.of(1L, 2L, 3L);
+        i.addInPlace(Tensor.of(10L));
+        i.mulInPlace(Tensor.of(true, false, true));
+        assertLongs(i, shape(3), 11, 0, 13);
+        i.subInPlace(Tensor.scalar(1L));
+        assertLongs(i, shape(3), 10, -1, 12);
+        assertEquals(3, i.version());
+    }
+
+    @Test
+    void integerTensorsTakeIntegerScalarsInPlace() {
+        Tensor i = Tensor.of(1L, 2L, 3L);
+        i.addInPlace(2);
+        assertLongs(i, shape(3), 3, 4, 5);
+        i.subInPlace(1L);
+        assertLongs(i, shape(3), 2, 3, 4);
+        i.mulInPlace(3);
+        assertLongs(i, shape(3), 6, 9, 12);
+        assertEquals(3, i.version());
+        Tensor f = Tensor.of(1f);
+        f.addInPlace(2);
+        assertTensor(f, DType.FLOAT32, shape(1), 3);
+    }
+
+    @Test
+    void resultsThatCannotBeCastFailWithoutWriting() {
+        Tensor i = Tensor.of(1L, 2L);
+        assertThrowsMessage(DTypeException.class, () -> i.addInPlace(2.5), "^addInPlace", "float32",
+                "can't be cast", "int64");
+        assertThrowsMessage(DTypeException.class, () -> i.addInPlace(Tensor.of(0.5f, 0.5f)), "^addInPlace",
+                "can't be cast");
+        assertThrowsMessage(DTypeException.class, () -> i.mulInPlace(2.0), "^mulInPlace", "can't be cast");
+        // true division gives float even for two ints
+        assertThrowsMessage(DTypeException.class, () -> i.divInPlace(Tensor.of(2L)), "^divInPlace", "float32",
+                "can't be cast", "int64");
+        assertThrowsMessage(DTypeException.class, () -> i.divInPlace(2), "^divInPlace", "can't be cast");
+        assertThrowsMessage(DTypeException.class, () -> i.subInPlace(Tensor.of(1.0)), "^subInPlace", "float64",
+                "can't be cast");
+        Tensor b = Tensor.of(true, false);
+        assertThrowsMessage(DTypeException.class, () -> b.addInPlace(Tensor.of(1L)), "^addInPlace", "int64",
+                "can't be cast", "bool");
+        assertLongs(i, shape(2), 1, 2);
+        assertEquals(0, i.version(), "a failed in-place op writes nothing");
+        assertEquals(0, b.version());
+    }
+
+    @Test
+    void operandsMustBroadcastToTheTargetShape() {
+        Tensor x = Tensor.zeros(3);
+        assertThrowsMessage(ShapeException.class, () -> x.addInPlace(Tensor.zeros(2, 3)), "^addInPlace",
+                "output with shape " + lit("[3]"), "broadcast shape " + lit("[2, 3]"));
+        assertThrowsMessage(ShapeException.class, () -> x.mulInPlace(Tensor.zeros(4)), "^mulInPlace",
+                "cannot be broadcast", lit("[3]"), lit("[4]"));
+        assertThrowsMessage(ShapeException.class, () -> x.copyInPlace(Tensor.zeros(2)), "^copyInPlace",
+                "cannot be broadcast", lit("[3]"), lit("[2]"));
+        assertThrowsMessage(ShapeException.class, () -> x.copyInPlace(Tensor.zeros(1, 3)), "^copyInPlace",
+                lit("[1, 3]"));
+        assertThrowsMessage(ShapeException.class, () -> x.maskedFillInPlace(Tensor.zeros(DType.BOOL, 2, 3), 1),
+                "^maskedFillInPlace", lit("[3]"), lit("[2, 3]"));
+        assertEquals(0, x.version());
+    }
+
+    @Test
+    void expandedTargetsAreRejected() {
+        Tensor base = Tensor.of(1.0, 2.0);
+        Tensor e = base.expand(3, 2);
+        for (Consumer<Tensor> op : java.util.List.<Consumer<Tensor>>of(t -> t.addInPlace(1.0),
+                t -> t.mulInPlace(Tensor.of(2.0)), t -> t.fillInPlace(0), t -> t.zeroInPlace(),
+                t -> t.copyInPlace(Tensor.ones(DType.FLOAT64, 3, 2)),
+                t -> t.maskedFillInPlace(Tensor.of(true, false), 0))) {
+            assertThrowsMessage(JgradException.class, () -> op.accept(e), "InPlace: unsupported operation",
+                    "single memory location", lit("[3, 2]"), lit("[0, 1]"));
+        }
+        assertTensor(base, DType.FLOAT64, shape(2), 1, 2);
+        assertEquals(0, base.version());
+        // expanding to size 1 overlaps nothing
+        Tensor one = Tensor.of(5.0).expand(1, 1);
+        one.addInPlace(1.0);
+        assertTensor(one, DType.FLOAT64, shape(1, 1), 6);
+    }
+
+    @Test
+    void zeroAndFill() {
+        Tensor x = m();
+        assertSame(x, x.fillInPlace(-2.5));
+        assertTensor(x, DType.FLOAT64, shape(2, 3), -2.5, -2.5, -2.5, -2.5, -2.5, -2.5);
+        assertSame(x, x.zeroInPlace());
+        assertTensor(x, DType.FLOAT64, shape(2, 3), 0, 0, 0, 0, 0, 0);
+        assertEquals(2, x.version());
+        Tensor f = Tensor.ones(2);
+        f.fillInPlace(0.1);
+        assertTensor(f, DType.FLOAT32, shape(2), 0.1f, 0.1f);
+    }
+
+    @Test
+    void zeroAndFillOfIntAndBoolTensors() {
+        Tensor i = Tensor.of(1L, 2L, 3L);
+        i.zeroInPlace();
+        assertLongs(i, shape(3), 0, 0, 0);
+        i.fillInPlace(7);
+        assertLongs(i, shape(3), 7, 7, 7);
+        i.fillInPlace(-2.7); // the value is cast, as torch's fill_
+        assertLongs(i, shape(3), -2, -2, -2);
+        assertEquals(3, i.version());
+        Tensor b = Tensor.of(true, false);
+        b.fillInPlace(1);
+        assertBools(b, shape(2), true, true);
+        b.zeroInPlace();
+        assertBools(b, shape(2), false, false);
+        assertEquals(2, b.version());
+    }
+
+    @Test
+    void copyBroadcastsAndConverts() {
+        Tensor x = Tensor.zeros(DType.FLOAT64, 2, 3);
+        assertSame(x, x.copyInPlace(Tensor.of(1.0, 2.0, 3.0)));
+        assertTensor(x, DType.FLOAT64, shape(2, 3), 1, 2, 3, 1, 2, 3);
+        x.copyInPlace(Tensor.of(new float[][] {{0.5f}, {1.5f}}));
+        assertTensor(x, DType.FLOAT64, shape(2, 3), 0.5, 0.5, 0.5, 1.5, 1.5, 1.5);
+        x.copyInPlace(Tensor.of(new long[][] {{1, 2}, {3, 4}, {5, 6}}).T());
+        assertTensor(x, DType.FLOAT64, shape(2, 3), 1, 3, 5, 2, 4, 6);
+        assertEquals(3, x.version());
+
+        Tensor i = Tensor.zeros(DType.INT64, 4);
+        i.copyInPlace(Tensor.of(-2.7, -0.5, 0.5, 2.7));
+        assertLongs(i, shape(4), -2, 0, 0, 2);
+        Tensor f = Tensor.zeros(2);
+        f.copyInPlace(Tensor.of(true, false));
+        assertTensor(f, DType.FLOAT32, shape(2), 1, 0);
+        Tensor b = Tensor.zeros(DType.BOOL, 3);
+        b.copyInPlace(Tensor.of(0.0, -1.5, 2.0));
+        assertBools(b, shape(3), false, true, true);
+        b.copyInPlace(Tensor.of(true, false, true));
+        assertBools(b, shape(3), true, false, true);
+        b.copyInPlace(Tensor.of(0L, 0L, 5L));
+        assertBools(b, shape(3), false, false, true);
+        Tensor s = Tensor.scalar(0.0);
+        s.copyInPlace(Tensor.scalar(4.0, DType.FLOAT64));
+        assertTensor(s, DType.FLOAT32, shape(), 4);
+        // copy does not drop dims: [1] into [] fails, as torch's copy_
+        assertThrowsMessage(ShapeException.class, () -> s.copyInPlace(Tensor.of(5.0)), "^copyInPlace",
+                "output with shape " + lit("[]"), lit("[1]"));
+    }
+
+    @Test
+    void setWritesElementsRowsAndBlocks() {
+        Tensor v = Tensor.zeros(DType.FLOAT64, 3);
+        assertSame(v, v.set(1, 5.0));
+        v.set(-1, Tensor.of(7.0));
+        assertTensor(v, DType.FLOAT64, shape(3), 0, 5, 7);
+        assertEquals(2, v.version());
+
+        Tensor x = m();
+        x.set(0, 2, -3.0);
+        x.set(1, 0, Tensor.scalar(-4.0));
+        assertTensor(x, DType.FLOAT64, shape(2, 3), 1, 2, -3, -4, 5, 6);
+        x.set(1, Tensor.of(7.0, 8.0, 9.0));
+        assertTensor(x, DType.FLOAT64, shape(2, 3), 1, 2, -3, 7, 8, 9);
+        x.set(0, 0.0); // a whole row from a scalar
+        assertTensor(x, DType.FLOAT64, shape(2, 3), 0, 0, 0, 7, 8, 9);
+        x.set(new int[] {1}, Tensor.of(1.0));
+        assertTensor(x, DType.FLOAT64, shape(2, 3), 0, 0, 0, 1, 1, 1);
+        x.set(new int[] {-2, -1}, Tensor.of(9.0));
+        assertTensor(x, DType.FLOAT64, shape(2, 3), 0, 0, 9, 1, 1, 1);
+        assertEquals(6, x.version());
+
+        Tensor cube = Tensor.zeros(DType.FLOAT64, 2, 2, 2);
+        cube.set(new int[] {1}, Tensor.of(new double[][] {{1, 2}, {3, 4}}));
+        cube.set(new int[] {0, 1, 0}, Tensor.scalar(-1.0));
+        assertTensor(cube, DType.FLOAT64, shape(2, 2, 2), 0, 0, -1, 0, 1, 2, 3, 4);
+        // leading size-1 dims of the value are dropped, as x[i] = value in PyTorch
+        cube.set(new int[] {0}, Tensor.full(6, DType.FLOAT64, 1, 1, 2, 2));
+        cube.set(1, 1, Tensor.of(new double[][] {{8, 9}}));
+        assertTensor(cube, DType.FLOAT64, shape(2, 2, 2), 6, 6, 6, 6, 1, 2, 8, 9);
+
+        Tensor i = Tensor.zeros(DType.INT64, 2);
+        i.set(0, 2.9);
+        assertLongs(i, shape(2), 2, 0);
+        Tensor b = Tensor.zeros(DType.BOOL, 2);
+        b.set(1, 1.0);
+        assertBools(b, shape(2), false, true);
+
+        assertThrowsMessage(IndexException.class, () -> x.set(2, 0.0), "^select", "index 2", "size 2");
+        assertThrowsMessage(IndexException.class, () -> x.set(0, 3, 0.0), "^select", "index 3", "size 3");
+        assertThrowsMessage(ShapeException.class, () -> x.set(0, Tensor.of(1.0, 2.0)), "^copyInPlace",
+                lit("[3]"), lit("[2]"));
+    }
+
+    @Test
+    void maskedFill() {
+        Tensor x = m();
+        assertSame(x, x.maskedFillInPlace(x.gt(3.5), -1));
+        assertTensor(x, DType.FLOAT64, shape(2, 3), 1, 2, 3, -1, -1, -1);
+        x.maskedFillInPlace(Tensor.of(true, false, true), 0);
+        assertTensor(x, DType.FLOAT64, shape(2, 3), 0, 2, 0, 0, -1, 0);
+        x.maskedFillInPlace(Tensor.scalar(true), Double.NaN);
+        assertValues(x, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN);
+        assertEquals(3, x.version());
+        assertThrowsMessage(DTypeException.class, () -> x.maskedFillInPlace(Tensor.of(1.0), 0), "^maskedFillInPlace",
+                "bool", "float64");
+    }
+
+    @Test
+    void maskedFillOfIntAndBoolTensorsCastsTheValue() {
+        Tensor i = Tensor.of(1L, 2L, 3L);
+        i.maskedFillInPlace(Tensor.of(false, true, true), 9);
+        assertLongs(i, shape(3), 1, 9, 9);
+        i.maskedFillInPlace(Tensor.of(true, false, false), -2.5);
+        assertLongs(i, shape(3), -2, 9, 9);
+        Tensor b = Tensor.of(true, true);
+        b.maskedFillInPlace(Tensor.of(false, true), 0);
+        assertBools(b, shape(2), true, false);
+    }
+
+    // ------------------------------------------------------------------ through views
+
+    @Test
+    void everyInPlaceOpWritesThroughViewsAndBumpsTheSharedVersion() {
+        Tensor base = Tensor.arange(0.0, 12.0, 1.0, DType.FLOAT64).reshape(3, 4);
+        Tensor t = base.T();                        // [4, 3]
+        Tensor col = base.select(1, 2);             // 2, 6, 10
+        Tensor stepped = base.slice(1, 1, 4, 2);    // [[1, 3], [5, 7], [9, 11]]
+        Tensor flat = base.reshape(-1);
+        Tensor alias = base.detach();
+
+        t.addInPlace(Tensor.of(100.0, 200.0, 300.0)); // adds 100 to row 0, 200 to row 1, 300 to row 2 of base
+        assertEquals(1, base.version());
+        assertTensor(base, DType.FLOAT64, shape(3, 4), 100, 101, 102, 103, 204, 205, 206, 207, 308, 309, 310, 311);
+        col.subInPlace(2.0);
+        stepped.mulInPlace(Tensor.of(-1.0, 1.0));
+        assertTensor(base, DType.FLOAT64, shape(3, 4), 100, -101, 100, 103, 204, -205, 204, 207, 308, -309, 308, 311);
+        stepped.divInPlace(Tensor.of(new double[][] {{1}, {5}, {3}}));
+        assertTensor(stepped, DType.FLOAT64, shape(3, 2), -101, 103, -41, 41.4, -103, 103.66666666666667);
+        col.zeroInPlace();
+        flat.set(0, -0.5);
+        t.set(3, 2, 1.0);
+        alias.set(1, 0, 8.0);
+        assertTensor(base, DType.FLOAT64, shape(3, 4), -0.5, -101, 0, 103, 8, -41, 0, 41.4, 308, -103, 0, 1);
+        col.fillInPlace(3);
+        stepped.copyInPlace(Tensor.of(0.25, 0.75));
+        base.get(2).maskedFillInPlace(Tensor.of(true, false, false, false), 42);
+        assertTensor(base, DType.FLOAT64, shape(3, 4), -0.5, 0.25, 3, 0.75, 8, 0.25, 3, 0.75, 42, 0.25, 3, 0.75);
+        for (Tensor v : new Tensor[] {base, t, col, stepped, flat, alias}) {
+            assertEquals(11, v.version(), "every view sees every write");
+        }
+        assertTensor(t.get(1), DType.FLOAT64, shape(3), 0.25, 0.25, 0.25);
+        assertTensor(col, DType.FLOAT64, shape(3), 3, 3, 3);
+    }
+
+    @Test
+    void outOfPlaceOpsDoNotBumpTheVersion() {
+        Tensor x = m();
+        x.add(1.0);
+        x.T().mul(2.0).sum();
+        x.reshape(6).exp();
+        x.clone().addInPlace(1.0);
+        x.index(Tensor.of(0L)).zeroInPlace();
+        x.to(DType.FLOAT32).zeroInPlace();
+        assertEquals(0, x.version());
+        assertTensor(x, DType.FLOAT64, shape(2, 3), 1, 2, 3, 4, 5, 6);
+    }
+}

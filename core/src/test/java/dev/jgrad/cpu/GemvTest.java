@@ -1,0 +1,81 @@
+package dev.jgrad.cpu;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.Random;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/** The matrix-vector paths against their scalar twin, over odd sizes, both layouts and strided vectors. */
+class GemvTest {
+    private static final int[] SIZES = {1, 2, 3, 7, 8, 9, 15, 16, 17, 33, 100, 1001};
+
+    @Test
+    void doubleRowsColumnsAndStridedLayoutsMatchTheScalarTwin() {
+        Random rnd = new Random(3);
+        for (int m : SIZES) {
+            for (int k : SIZES) {
+                double[] mat = new double[2 + m * k * 2];
+                double[] v = new double[3 + k * 2];
+                for (int i = 0; i < mat.length; i++) {
+                    mat[i] = rnd.nextDouble() - 0.5;
+                }
+                for (int i = 0; i < v.length; i++) {
+                    v[i] = rnd.nextDouble() - 0.5;
+                }
+                // row-major (dot products), column-major (axpy), and a strided fallback
+                int[][] layouts = {{k, 1}, {1, m}, {2 * k, 2}};
+                for (int[] layout : layouts) {
+                    for (int inc : new int[] {1, 2}) {
+                        double[] expected = new double[m];
+                        double[] actual = new double[m];
+                        Gemv.scalarGemv(mat, 2, layout[0], layout[1], v, 3, inc, expected, 0, m, k);
+                        Gemv.gemv(mat, 2, layout[0], layout[1], v, 3, inc, actual, 0, m, k);
+                        for (int i = 0; i < m; i++) {
+                            assertEquals(expected[i], actual[i], 1e-12 * Math.sqrt(k),
+                                    "m=" + m + " k=" + k + " layout " + layout[0] + "," + layout[1] + " inc " + inc);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void floatRowsAndColumnsMatchTheScalarTwin() {
+        Random rnd = new Random(4);
+        for (int m : SIZES) {
+            for (int k : SIZES) {
+                float[] mat = new float[m * k];
+                float[] v = new float[k];
+                for (int i = 0; i < mat.length; i++) {
+                    mat[i] = rnd.nextFloat() - 0.5f;
+                }
+                for (int i = 0; i < v.length; i++) {
+                    v[i] = rnd.nextFloat() - 0.5f;
+                }
+                for (int[] layout : new int[][] {{k, 1}, {1, m}}) {
+                    float[] expected = new float[m];
+                    float[] actual = new float[m];
+                    Gemv.scalarGemv(mat, 0, layout[0], layout[1], v, 0, 1, expected, 0, m, k);
+                    Gemv.gemv(mat, 0, layout[0], layout[1], v, 0, 1, actual, 0, m, k);
+                    for (int i = 0; i < m; i++) {
+                        assertEquals(expected[i], actual[i], 1e-5f * Math.sqrt(k), "m=" + m + " k=" + k);
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void vectorTimesMatrixIsTheTransposedProduct() {
+        // c (1 x 3) = a (1 x 2) @ b (2 x 3)
+        double[] a = {1, 2};
+        double[] b = {1, 2, 3, 4, 5, 6};
+        double[] c = new double[3];
+        Gemv.multiply(a, 0, 2, 1, b, 0, 3, 1, c, 0, 1, 2, 3);
+        assertEquals(9, c[0]);
+        assertEquals(12, c[1]);
+        assertEquals(15, c[2]);
+    }
+}
