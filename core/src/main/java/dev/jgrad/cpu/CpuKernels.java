@@ -221,7 +221,22 @@ public final class CpuKernels {
 
     /** out = op(x), a fresh contiguous array of x's array type. */
     public static Object unary(UnaryOp op, Strided x, int[] shape) {
-        return unary(op, x, shape, Chunks.count((long) numel(shape) * cost(op)));
+        int count = numel(shape);
+        if (count == 1) {
+            return unaryOne(op, x.data(), x.offset());
+        }
+        return unary(op, x, shape, Chunks.count((long) count * cost(op)));
+    }
+
+    /** op of the one element a[q], as a fresh one-element array: the eager path of scalars. */
+    private static Object unaryOne(UnaryOp op, Object in, int q) {
+        return switch (in) {
+            case float[] a -> new float[] {(float) op.apply(a[q])};
+            case double[] a -> new double[] {op.apply(a[q])};
+            case long[] a -> new long[] {op.applyLong(a[q])};
+            case boolean[] a -> new boolean[] {!a[q]}; // the only unary op on bool is logical not
+            default -> throw new IllegalArgumentException(in.getClass().toString());
+        };
     }
 
     /** {@link #unary} split into about {@code chunks} parallel parts. */
@@ -272,14 +287,16 @@ public final class CpuKernels {
     /**
      * out[p + i] = op(a[q + i*step]) for i < n: the vector kernel for step 1 (and for other steps on runs
      * gathered into a scratch array, in blocks of GATHER, a multiple of every vector length), one evaluation for
-     * step 0.
+     * step 0. Runs shorter than a vector go straight to the scalar twin (as the vector kernel would).
      */
     private static void unaryRun(UnaryOp op, Object in, int q, int step, Object result, int p, int n) {
         switch (in) {
             case float[] a -> {
                 float[] out = (float[]) result;
-                if (step == 1 && Simd.API) {
+                if (step == 1 && Simd.API && n >= ElementwiseF32.VL) {
                     ElementwiseF32.unary(op, a, q, out, p, n);
+                } else if (n == 1) {
+                    out[p] = (float) op.apply(a[q]);
                 } else if (step == 0) {
                     java.util.Arrays.fill(out, p, p + n, (float) op.apply(a[q]));
                 } else if (step == 1) {
@@ -301,8 +318,10 @@ public final class CpuKernels {
             }
             case double[] a -> {
                 double[] out = (double[]) result;
-                if (step == 1 && Simd.API) {
+                if (step == 1 && Simd.API && n >= ElementwiseF64.VL) {
                     ElementwiseF64.unary(op, a, q, out, p, n);
+                } else if (n == 1) {
+                    out[p] = op.apply(a[q]);
                 } else if (step == 0) {
                     java.util.Arrays.fill(out, p, p + n, op.apply(a[q]));
                 } else if (step == 1) {
@@ -343,7 +362,21 @@ public final class CpuKernels {
      * Arithmetic keeps that type; comparisons and logical ops give boolean[].
      */
     public static Object binary(BinaryOp op, Strided x, Strided y, int[] shape) {
-        return binary(op, x, y, shape, Chunks.count((long) numel(shape) * cost(op)));
+        int count = numel(shape);
+        if (count == 1 && !op.isComparison() && !op.isLogical()) {
+            return binaryOne(op, x.data(), x.offset(), y.data(), y.offset());
+        }
+        return binary(op, x, y, shape, Chunks.count((long) count * cost(op)));
+    }
+
+    /** op of the one elements a[q] and b[r], as a fresh one-element array: the eager path of scalars. */
+    private static Object binaryOne(BinaryOp op, Object a, int q, Object b, int r) {
+        return switch (a) {
+            case float[] fa -> new float[] {(float) op.apply(fa[q], ((float[]) b)[r])};
+            case double[] da -> new double[] {op.apply(da[q], ((double[]) b)[r])};
+            case long[] la -> new long[] {op.applyLong(la[q], ((long[]) b)[r])};
+            default -> throw new IllegalArgumentException(op + " on " + a.getClass());
+        };
     }
 
     /** {@link #binary} split into about {@code chunks} parallel parts. */
@@ -397,9 +430,11 @@ public final class CpuKernels {
             case float[] fa -> {
                 float[] fb = (float[]) b;
                 float[] out = (float[]) result;
-                if ((stepA | stepB) == 0) {
+                if (n == 1) {
+                    out[p] = (float) op.apply(fa[q], fb[r]);
+                } else if ((stepA | stepB) == 0) {
                     java.util.Arrays.fill(out, p, p + n, (float) op.apply(fa[q], fb[r]));
-                } else if (runs && Simd.API) {
+                } else if (runs && Simd.API && n >= ElementwiseF32.VL) {
                     ElementwiseF32.binary(op, fa, q, stepA, fb, r, stepB, out, p, n);
                 } else if (gather) {
                     float[][] scratch = F32_SCRATCH.get();
@@ -429,9 +464,11 @@ public final class CpuKernels {
             case double[] da -> {
                 double[] db = (double[]) b;
                 double[] out = (double[]) result;
-                if ((stepA | stepB) == 0) {
+                if (n == 1) {
+                    out[p] = op.apply(da[q], db[r]);
+                } else if ((stepA | stepB) == 0) {
                     java.util.Arrays.fill(out, p, p + n, op.apply(da[q], db[r]));
-                } else if (runs && Simd.API) {
+                } else if (runs && Simd.API && n >= ElementwiseF64.VL) {
                     ElementwiseF64.binary(op, da, q, stepA, db, r, stepB, out, p, n);
                 } else if (gather) {
                     double[][] scratch = F64_SCRATCH.get();
