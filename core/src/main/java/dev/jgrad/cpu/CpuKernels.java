@@ -404,7 +404,14 @@ public final class CpuKernels {
         int[] offsets = {0, x.offset(), y.offset()};
         if (predicate) {
             boolean[] out = (boolean[]) result;
-            boolean integral = a instanceof long[] || a instanceof boolean[];
+            boolean floating = a instanceof float[] || a instanceof double[];
+            if (floating && op.isComparison()) {
+                // The result's inner stride is 1; x and y step st[1] and st[2].
+                Rows.forEach(shape, strides, offsets, false, chunks,
+                        (n, o, st) -> compareRun(op, a, o[1], st[1], b, o[2], st[2], out, o[0], n));
+                return result;
+            }
+            boolean integral = !floating;
             Rows.forEach(shape, strides, offsets, false, chunks, (n, o, st) -> {
                 for (int i = 0, p = o[0], q = o[1], r = o[2]; i < n; i++, p += st[0], q += st[1], r += st[2]) {
                     out[p] = integral ? op.testLong(readLong(a, q), readLong(b, r)) : op.test(read(a, q), read(b, r));
@@ -502,6 +509,21 @@ public final class CpuKernels {
                     out[p + i] = op.applyLong(la[q], lb[r]);
                 }
             }
+            default -> throw new IllegalArgumentException(op + " on " + a.getClass());
+        }
+    }
+
+    /** out[p + i] = op(a[q + i*stepA], b[r + i*stepB]) for a comparison op on float or double data and i < n. */
+    private static void compareRun(BinaryOp op, Object a, int q, int stepA, Object b, int r, int stepB, boolean[] out,
+                                   int p, int n) {
+        boolean runs = Simd.API && (stepA == 0 || stepA == 1) && (stepB == 0 || stepB == 1);
+        switch (a) {
+            case float[] fa when runs && n >= ElementwiseF32.VL ->
+                    ElementwiseF32.compare(op, fa, q, stepA, (float[]) b, r, stepB, out, p, n);
+            case double[] da when runs && n >= ElementwiseF64.VL ->
+                    ElementwiseF64.compare(op, da, q, stepA, (double[]) b, r, stepB, out, p, n);
+            case float[] fa -> ScalarElementwiseF32.compare(op, fa, q, stepA, (float[]) b, r, stepB, out, p, n);
+            case double[] da -> ScalarElementwiseF64.compare(op, da, q, stepA, (double[]) b, r, stepB, out, p, n);
             default -> throw new IllegalArgumentException(op + " on " + a.getClass());
         }
     }
