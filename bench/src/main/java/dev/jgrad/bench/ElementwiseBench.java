@@ -21,8 +21,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * row contiguous: the vector kernels run row by row); {@code TRANSPOSED}, a column-major view (no contiguous
  * rows: the strided scalar loops). Each op allocates its result, as in eager use. Memory traffic per op: 8 bytes
  * per element for unary ops (12 for add and mul), so GB/s = 8e-6 * elements / (ms/op) (12e-6 for binary).
- * {@code -jvmArgsAppend -Djgrad.threads=1} measures one thread, {@code -Djgrad.vectorMath=false} the scalar
- * transcendental functions. Run it like GemmBench (bench/README.md), naming {@code ElementwiseBench}:
+ * {@code -jvmArgsPrepend -Djgrad.threads=1} measures one thread, {@code -jvmArgsPrepend -Djgrad.vectorMath=false}
+ * the scalar transcendental functions ({@code -jvmArgsAppend} would replace the flags below, the incubator module
+ * among them). Run it like GemmBench (bench/README.md), naming {@code ElementwiseBench}:
  * <pre>
  * ./mvnw -q -B package -DskipTests -pl core,bench \
  *   &amp;&amp; (cd bench &amp;&amp; ../mvnw -q -B dependency:build-classpath -Dmdep.outputFile=target/cp.txt) \

@@ -223,7 +223,22 @@ public final class CpuKernels {
 
     /** out = op(x), a fresh contiguous array of x's array type. */
     public static Object unary(UnaryOp op, Strided x, int[] shape) {
-        return unary(op, x, shape, Chunks.count((long) numel(shape) * cost(op)));
+        int count = numel(shape);
+        if (count == 1) {
+            return unaryOne(op, x.data(), x.offset());
+        }
+        return unary(op, x, shape, Chunks.count((long) count * cost(op)));
+    }
+
+    /** op of the one element a[q], as a fresh one-element array: the eager path of scalars. */
+    private static Object unaryOne(UnaryOp op, Object in, int q) {
+        return switch (in) {
+            case float[] a -> new float[] {(float) op.apply(a[q])};
+            case double[] a -> new double[] {op.apply(a[q])};
+            case long[] a -> new long[] {op.applyLong(a[q])};
+            case boolean[] a -> new boolean[] {!a[q]}; // the only unary op on bool is logical not
+            default -> throw new IllegalArgumentException(in.getClass().toString());
+        };
     }
 
     /** {@link #unary} split into about {@code chunks} parallel parts. */
@@ -274,14 +289,16 @@ public final class CpuKernels {
     /**
      * out[p + i] = op(a[q + i*step]) for i < n: the vector kernel for step 1 (and for other steps on runs
      * gathered into a scratch array, in blocks of GATHER, a multiple of every vector length), one evaluation for
-     * step 0.
+     * step 0. Runs shorter than a vector go straight to the scalar twin (as the vector kernel would).
      */
     private static void unaryRun(UnaryOp op, Object in, int q, int step, Object result, int p, int n) {
         switch (in) {
             case float[] a -> {
                 float[] out = (float[]) result;
-                if (step == 1 && Simd.API) {
+                if (step == 1 && Simd.API && n >= ElementwiseF32.VL) {
                     ElementwiseF32.unary(op, a, q, out, p, n);
+                } else if (n == 1) {
+                    out[p] = (float) op.apply(a[q]);
                 } else if (step == 0) {
                     java.util.Arrays.fill(out, p, p + n, (float) op.apply(a[q]));
                 } else if (step == 1) {
@@ -303,8 +320,10 @@ public final class CpuKernels {
             }
             case double[] a -> {
                 double[] out = (double[]) result;
-                if (step == 1 && Simd.API) {
+                if (step == 1 && Simd.API && n >= ElementwiseF64.VL) {
                     ElementwiseF64.unary(op, a, q, out, p, n);
+                } else if (n == 1) {
+                    out[p] = op.apply(a[q]);
                 } else if (step == 0) {
                     java.util.Arrays.fill(out, p, p + n, op.apply(a[q]));
                 } else if (step == 1) {
@@ -345,7 +364,21 @@ public final class CpuKernels {
      * Arithmetic keeps that type; comparisons and logical ops give boolean[].
      */
     public static Object binary(BinaryOp op, Strided x, Strided y, int[] shape) {
-        return binary(op, x, y, shape, Chunks.count((long) numel(shape) * cost(op)));
+        int count = numel(shape);
+        if (count == 1 && !op.isComparison() && !op.isLogical()) {
+            return binaryOne(op, x.data(), x.offset(), y.data(), y.offset());
+        }
+        return binary(op, x, y, shape, Chunks.count((long) count * cost(op)));
+    }
+
+    /** op of the one elements a[q] and b[r], as a fresh one-element array: the eager path of scalars. */
+    private static Object binaryOne(BinaryOp op, Object a, int q, Object b, int r) {
+        return switch (a) {
+            case float[] fa -> new float[] {(float) op.apply(fa[q], ((float[]) b)[r])};
+            case double[] da -> new double[] {op.apply(da[q], ((double[]) b)[r])};
+            case long[] la -> new long[] {op.applyLong(la[q], ((long[]) b)[r])};
+            default -> throw new IllegalArgumentException(op + " on " + a.getClass());
+        };
     }
 
     /** {@link #binary} split into about {@code chunks} parallel parts. */
@@ -373,7 +406,14 @@ public final class CpuKernels {
         int[] offsets = {0, x.offset(), y.offset()};
         if (predicate) {
             boolean[] out = (boolean[]) result;
-            boolean integral = a instanceof long[] || a instanceof boolean[];
+            boolean floating = a instanceof float[] || a instanceof double[];
+            if (floating && op.isComparison()) {
+                // The result's inner stride is 1; x and y step st[1] and st[2].
+                Rows.forEach(shape, strides, offsets, false, chunks,
+                        (n, o, st) -> compareRun(op, a, o[1], st[1], b, o[2], st[2], out, o[0], n));
+                return result;
+            }
+            boolean integral = !floating;
             Rows.forEach(shape, strides, offsets, false, chunks, (n, o, st) -> {
                 for (int i = 0, p = o[0], q = o[1], r = o[2]; i < n; i++, p += st[0], q += st[1], r += st[2]) {
                     out[p] = integral ? op.testLong(readLong(a, q), readLong(b, r)) : op.test(read(a, q), read(b, r));
@@ -399,9 +439,11 @@ public final class CpuKernels {
             case float[] fa -> {
                 float[] fb = (float[]) b;
                 float[] out = (float[]) result;
-                if ((stepA | stepB) == 0) {
+                if (n == 1) {
+                    out[p] = (float) op.apply(fa[q], fb[r]);
+                } else if ((stepA | stepB) == 0) {
                     java.util.Arrays.fill(out, p, p + n, (float) op.apply(fa[q], fb[r]));
-                } else if (runs && Simd.API) {
+                } else if (runs && Simd.API && n >= ElementwiseF32.VL) {
                     ElementwiseF32.binary(op, fa, q, stepA, fb, r, stepB, out, p, n);
                 } else if (gather) {
                     float[][] scratch = F32_SCRATCH.get();
@@ -431,9 +473,11 @@ public final class CpuKernels {
             case double[] da -> {
                 double[] db = (double[]) b;
                 double[] out = (double[]) result;
-                if ((stepA | stepB) == 0) {
+                if (n == 1) {
+                    out[p] = op.apply(da[q], db[r]);
+                } else if ((stepA | stepB) == 0) {
                     java.util.Arrays.fill(out, p, p + n, op.apply(da[q], db[r]));
-                } else if (runs && Simd.API) {
+                } else if (runs && Simd.API && n >= ElementwiseF64.VL) {
                     ElementwiseF64.binary(op, da, q, stepA, db, r, stepB, out, p, n);
                 } else if (gather) {
                     double[][] scratch = F64_SCRATCH.get();
@@ -467,6 +511,21 @@ public final class CpuKernels {
                     out[p + i] = op.applyLong(la[q], lb[r]);
                 }
             }
+            default -> throw new IllegalArgumentException(op + " on " + a.getClass());
+        }
+    }
+
+    /** out[p + i] = op(a[q + i*stepA], b[r + i*stepB]) for a comparison op on float or double data and i < n. */
+    private static void compareRun(BinaryOp op, Object a, int q, int stepA, Object b, int r, int stepB, boolean[] out,
+                                   int p, int n) {
+        boolean runs = Simd.API && (stepA == 0 || stepA == 1) && (stepB == 0 || stepB == 1);
+        switch (a) {
+            case float[] fa when runs && n >= ElementwiseF32.VL ->
+                    ElementwiseF32.compare(op, fa, q, stepA, (float[]) b, r, stepB, out, p, n);
+            case double[] da when runs && n >= ElementwiseF64.VL ->
+                    ElementwiseF64.compare(op, da, q, stepA, (double[]) b, r, stepB, out, p, n);
+            case float[] fa -> ScalarElementwiseF32.compare(op, fa, q, stepA, (float[]) b, r, stepB, out, p, n);
+            case double[] da -> ScalarElementwiseF64.compare(op, da, q, stepA, (double[]) b, r, stepB, out, p, n);
             default -> throw new IllegalArgumentException(op + " on " + a.getClass());
         }
     }

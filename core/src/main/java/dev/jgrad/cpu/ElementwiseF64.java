@@ -10,10 +10,10 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * float64 elementwise kernels over runs: each op's Vector API loop covers the first {@code S.loopBound(n)}
  * elements and its scalar twin in ScalarElementwiseF64 (the test oracle) the tail. Lanes give the scalar
- * twin's bits for + - * / sqrt, neg, abs, sign, floor, ceil, round, relu, max, min and where; the
- * transcendental lanes (SVML, see {@link Simd#MATH}) are within 1 ulp of it, sigmoid and float32 rsqrt
- * within a few. Operand steps are 1 (a run) or 0 (a broadcast scalar). Callers split work over threads
- * at multiples of {@link #VL}, so each element takes the same path whatever the split.
+ * twin's bits for + - * / sqrt, neg, abs, sign, floor, ceil, round, relu, max, min, comparisons and
+ * where; the transcendental lanes (SVML, see {@link Simd#MATH}) are within 1 ulp of it, sigmoid and
+ * float32 rsqrt within a few. Operand steps are 1 (a run) or 0 (a broadcast scalar). Callers split work
+ * over threads at multiples of {@link #VL}, so each element takes the same path whatever the split.
  */
 final class ElementwiseF64 {
     private ElementwiseF64() {
@@ -495,6 +495,193 @@ final class ElementwiseF64 {
                 DoubleVector y = DoubleVector.fromArray(S, b, bo + i);
                 DoubleVector r = x.lanewise(VectorOperators.ATAN2, y);
                 r.intoArray(out, oo + i);
+            }
+        }
+        return bound;
+    }
+
+    /**
+     * out[oo + i] = op(a[ao + i*as], b[bo + i*bs]) for a comparison op and i < n, with steps of 1 or 0.
+     * Modifies out only.
+     */
+    static void compare(BinaryOp op, double[] a, int ao, int as, double[] b, int bo, int bs, boolean[] out,
+            int oo, int n) {
+        int done = n <= 0 || (as | bs) == 0 ? 0 : switch (op) {
+            case EQ -> eq(a, ao, as, b, bo, bs, out, oo, n);
+            case NE -> ne(a, ao, as, b, bo, bs, out, oo, n);
+            case LT -> lt(a, ao, as, b, bo, bs, out, oo, n);
+            case LE -> le(a, ao, as, b, bo, bs, out, oo, n);
+            case GT -> gt(a, ao, as, b, bo, bs, out, oo, n);
+            case GE -> ge(a, ao, as, b, bo, bs, out, oo, n);
+            default -> 0;
+        };
+        ScalarElementwiseF64.compare(op, a, ao + done * as, as, b, bo + done * bs, bs, out, oo + done,
+                n - done);
+    }
+
+    /** out[oo + i] = x == y over the first loopBound(n) elements (steps not both 0); returns that count. */
+    private static int eq(double[] a, int ao, int as, double[] b, int bo, int bs, boolean[] out, int oo, int n) {
+        int bound = S.loopBound(n);
+        if (as == 1 && bs == 1) {
+            for (int i = 0; i < bound; i += VL) {
+                DoubleVector x = DoubleVector.fromArray(S, a, ao + i);
+                DoubleVector y = DoubleVector.fromArray(S, b, bo + i);
+                VectorMask<Double> m = x.compare(VectorOperators.EQ, y);
+                m.intoArray(out, oo + i);
+            }
+        } else if (as == 1) {
+            DoubleVector y = DoubleVector.broadcast(S, b[bo]);
+            for (int i = 0; i < bound; i += VL) {
+                DoubleVector x = DoubleVector.fromArray(S, a, ao + i);
+                VectorMask<Double> m = x.compare(VectorOperators.EQ, y);
+                m.intoArray(out, oo + i);
+            }
+        } else {
+            DoubleVector x = DoubleVector.broadcast(S, a[ao]);
+            for (int i = 0; i < bound; i += VL) {
+                DoubleVector y = DoubleVector.fromArray(S, b, bo + i);
+                VectorMask<Double> m = x.compare(VectorOperators.EQ, y);
+                m.intoArray(out, oo + i);
+            }
+        }
+        return bound;
+    }
+
+    /** out[oo + i] = x != y over the first loopBound(n) elements (steps not both 0); returns that count. */
+    private static int ne(double[] a, int ao, int as, double[] b, int bo, int bs, boolean[] out, int oo, int n) {
+        int bound = S.loopBound(n);
+        if (as == 1 && bs == 1) {
+            for (int i = 0; i < bound; i += VL) {
+                DoubleVector x = DoubleVector.fromArray(S, a, ao + i);
+                DoubleVector y = DoubleVector.fromArray(S, b, bo + i);
+                VectorMask<Double> m = x.compare(VectorOperators.NE, y);
+                m.intoArray(out, oo + i);
+            }
+        } else if (as == 1) {
+            DoubleVector y = DoubleVector.broadcast(S, b[bo]);
+            for (int i = 0; i < bound; i += VL) {
+                DoubleVector x = DoubleVector.fromArray(S, a, ao + i);
+                VectorMask<Double> m = x.compare(VectorOperators.NE, y);
+                m.intoArray(out, oo + i);
+            }
+        } else {
+            DoubleVector x = DoubleVector.broadcast(S, a[ao]);
+            for (int i = 0; i < bound; i += VL) {
+                DoubleVector y = DoubleVector.fromArray(S, b, bo + i);
+                VectorMask<Double> m = x.compare(VectorOperators.NE, y);
+                m.intoArray(out, oo + i);
+            }
+        }
+        return bound;
+    }
+
+    /** out[oo + i] = x < y over the first loopBound(n) elements (steps not both 0); returns that count. */
+    private static int lt(double[] a, int ao, int as, double[] b, int bo, int bs, boolean[] out, int oo, int n) {
+        int bound = S.loopBound(n);
+        if (as == 1 && bs == 1) {
+            for (int i = 0; i < bound; i += VL) {
+                DoubleVector x = DoubleVector.fromArray(S, a, ao + i);
+                DoubleVector y = DoubleVector.fromArray(S, b, bo + i);
+                VectorMask<Double> m = x.compare(VectorOperators.LT, y);
+                m.intoArray(out, oo + i);
+            }
+        } else if (as == 1) {
+            DoubleVector y = DoubleVector.broadcast(S, b[bo]);
+            for (int i = 0; i < bound; i += VL) {
+                DoubleVector x = DoubleVector.fromArray(S, a, ao + i);
+                VectorMask<Double> m = x.compare(VectorOperators.LT, y);
+                m.intoArray(out, oo + i);
+            }
+        } else {
+            DoubleVector x = DoubleVector.broadcast(S, a[ao]);
+            for (int i = 0; i < bound; i += VL) {
+                DoubleVector y = DoubleVector.fromArray(S, b, bo + i);
+                VectorMask<Double> m = x.compare(VectorOperators.LT, y);
+                m.intoArray(out, oo + i);
+            }
+        }
+        return bound;
+    }
+
+    /** out[oo + i] = x <= y over the first loopBound(n) elements (steps not both 0); returns that count. */
+    private static int le(double[] a, int ao, int as, double[] b, int bo, int bs, boolean[] out, int oo, int n) {
+        int bound = S.loopBound(n);
+        if (as == 1 && bs == 1) {
+            for (int i = 0; i < bound; i += VL) {
+                DoubleVector x = DoubleVector.fromArray(S, a, ao + i);
+                DoubleVector y = DoubleVector.fromArray(S, b, bo + i);
+                VectorMask<Double> m = x.compare(VectorOperators.LE, y);
+                m.intoArray(out, oo + i);
+            }
+        } else if (as == 1) {
+            DoubleVector y = DoubleVector.broadcast(S, b[bo]);
+            for (int i = 0; i < bound; i += VL) {
+                DoubleVector x = DoubleVector.fromArray(S, a, ao + i);
+                VectorMask<Double> m = x.compare(VectorOperators.LE, y);
+                m.intoArray(out, oo + i);
+            }
+        } else {
+            DoubleVector x = DoubleVector.broadcast(S, a[ao]);
+            for (int i = 0; i < bound; i += VL) {
+                DoubleVector y = DoubleVector.fromArray(S, b, bo + i);
+                VectorMask<Double> m = x.compare(VectorOperators.LE, y);
+                m.intoArray(out, oo + i);
+            }
+        }
+        return bound;
+    }
+
+    /** out[oo + i] = x > y over the first loopBound(n) elements (steps not both 0); returns that count. */
+    private static int gt(double[] a, int ao, int as, double[] b, int bo, int bs, boolean[] out, int oo, int n) {
+        int bound = S.loopBound(n);
+        if (as == 1 && bs == 1) {
+            for (int i = 0; i < bound; i += VL) {
+                DoubleVector x = DoubleVector.fromArray(S, a, ao + i);
+                DoubleVector y = DoubleVector.fromArray(S, b, bo + i);
+                VectorMask<Double> m = x.compare(VectorOperators.GT, y);
+                m.intoArray(out, oo + i);
+            }
+        } else if (as == 1) {
+            DoubleVector y = DoubleVector.broadcast(S, b[bo]);
+            for (int i = 0; i < bound; i += VL) {
+                DoubleVector x = DoubleVector.fromArray(S, a, ao + i);
+                VectorMask<Double> m = x.compare(VectorOperators.GT, y);
+                m.intoArray(out, oo + i);
+            }
+        } else {
+            DoubleVector x = DoubleVector.broadcast(S, a[ao]);
+            for (int i = 0; i < bound; i += VL) {
+                DoubleVector y = DoubleVector.fromArray(S, b, bo + i);
+                VectorMask<Double> m = x.compare(VectorOperators.GT, y);
+                m.intoArray(out, oo + i);
+            }
+        }
+        return bound;
+    }
+
+    /** out[oo + i] = x >= y over the first loopBound(n) elements (steps not both 0); returns that count. */
+    private static int ge(double[] a, int ao, int as, double[] b, int bo, int bs, boolean[] out, int oo, int n) {
+        int bound = S.loopBound(n);
+        if (as == 1 && bs == 1) {
+            for (int i = 0; i < bound; i += VL) {
+                DoubleVector x = DoubleVector.fromArray(S, a, ao + i);
+                DoubleVector y = DoubleVector.fromArray(S, b, bo + i);
+                VectorMask<Double> m = x.compare(VectorOperators.GE, y);
+                m.intoArray(out, oo + i);
+            }
+        } else if (as == 1) {
+            DoubleVector y = DoubleVector.broadcast(S, b[bo]);
+            for (int i = 0; i < bound; i += VL) {
+                DoubleVector x = DoubleVector.fromArray(S, a, ao + i);
+                VectorMask<Double> m = x.compare(VectorOperators.GE, y);
+                m.intoArray(out, oo + i);
+            }
+        } else {
+            DoubleVector x = DoubleVector.broadcast(S, a[ao]);
+            for (int i = 0; i < bound; i += VL) {
+                DoubleVector y = DoubleVector.fromArray(S, b, bo + i);
+                VectorMask<Double> m = x.compare(VectorOperators.GE, y);
+                m.intoArray(out, oo + i);
             }
         }
         return bound;

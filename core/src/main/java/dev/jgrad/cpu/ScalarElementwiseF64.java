@@ -25,6 +25,14 @@ final class ScalarElementwiseF64 {
         }
     }
 
+    /** out[oo + i] = op(a[ao + i*as], b[bo + i*bs]) for a comparison op and i < n. Modifies out only. */
+    static void compare(BinaryOp op, double[] a, int ao, int as, double[] b, int bo, int bs, boolean[] out, int oo,
+            int n) {
+        for (int i = 0, p = ao, q = bo; i < n; i++, p += as, q += bs) {
+            out[oo + i] = op.test(a[p], b[q]);
+        }
+    }
+
     /** out[oo + i] = c[co + i*cs] ? a[ao + i*as] : b[bo + i*bs] for i < n. Modifies out only. */
     static void where(boolean[] c, int co, int cs, double[] a, int ao, int as, double[] b, int bo, int bs, double[] out,
             int oo, int n) {

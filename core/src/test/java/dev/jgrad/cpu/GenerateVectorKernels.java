@@ -112,6 +112,9 @@ public final class GenerateVectorKernels {
             new Op("MINIMUM", "min(x, y)", "$V r = x.min(y);", BOTH),
             new Op("ATAN2", "atan2(x, y)", "$V r = x.lanewise(VectorOperators.ATAN2, y);", BOTH));
 
+    /** The comparisons: lanes give the scalar test's answer exactly (NaN compares false, except NE). */
+    static final List<String> COMPARISONS = List.of("EQ", "NE", "LT", "LE", "GT", "GE");
+
     static String methodName(String op) {
         StringBuilder s = new StringBuilder();
         boolean upper = false;
@@ -166,10 +169,10 @@ public final class GenerateVectorKernels {
             /**
              * $D elementwise kernels over runs: each op's Vector API loop covers the first {@code S.loopBound(n)}
              * elements and its scalar twin in ScalarElementwise$P (the test oracle) the tail. Lanes give the scalar
-             * twin's bits for + - * / sqrt, neg, abs, sign, floor, ceil, round, relu, max, min and where; the
-             * transcendental lanes (SVML, see {@link Simd#MATH}) are within 1 ulp of it, sigmoid and float32 rsqrt
-             * within a few. Operand steps are 1 (a run) or 0 (a broadcast scalar). Callers split work over threads
-             * at multiples of {@link #VL}, so each element takes the same path whatever the split.
+             * twin's bits for + - * / sqrt, neg, abs, sign, floor, ceil, round, relu, max, min, comparisons and
+             * where; the transcendental lanes (SVML, see {@link Simd#MATH}) are within 1 ulp of it, sigmoid and
+             * float32 rsqrt within a few. Operand steps are 1 (a run) or 0 (a broadcast scalar). Callers split work
+             * over threads at multiples of {@link #VL}, so each element takes the same path whatever the split.
              */
             final class Elementwise$P {
                 private Elementwise$P() {
@@ -290,6 +293,68 @@ public final class GenerateVectorKernels {
                 """.formatted(op.doc(), methodName(op.name()), body, body, body), p);
     }
 
+    private static String compareDispatch(Precision p) {
+        StringBuilder cases = new StringBuilder();
+        for (String c : COMPARISONS) {
+            cases.append("            case ").append(c).append(" -> ").append(methodName(c))
+                    .append("(a, ao, as, b, bo, bs, out, oo, n);\n");
+        }
+        return fill("""
+                    /**
+                     * out[oo + i] = op(a[ao + i*as], b[bo + i*bs]) for a comparison op and i < n, with steps of 1 or 0.
+                     * Modifies out only.
+                     */
+                    static void compare(BinaryOp op, $T[] a, int ao, int as, $T[] b, int bo, int bs, boolean[] out,
+                            int oo, int n) {
+                        int done = n <= 0 || (as | bs) == 0 ? 0 : switch (op) {
+                """, p) + cases + fill("""
+                            default -> 0;
+                        };
+                        ScalarElementwise$P.compare(op, a, ao + done * as, as, b, bo + done * bs, bs, out, oo + done,
+                                n - done);
+                    }
+
+                """, p);
+    }
+
+    private static String compareLoop(String c, Precision p) {
+        String body = "                VectorMask<$B> m = x.compare(VectorOperators." + c + ", y);\n";
+        return fill("""
+                    /** out[oo + i] = x %s y over the first loopBound(n) elements (steps not both 0); returns that count. */
+                    private static int %s($T[] a, int ao, int as, $T[] b, int bo, int bs, boolean[] out, int oo, int n) {
+                        int bound = S.loopBound(n);
+                        if (as == 1 && bs == 1) {
+                            for (int i = 0; i < bound; i += VL) {
+                                $V x = $V.fromArray(S, a, ao + i);
+                                $V y = $V.fromArray(S, b, bo + i);
+                %s                m.intoArray(out, oo + i);
+                            }
+                        } else if (as == 1) {
+                            $V y = $V.broadcast(S, b[bo]);
+                            for (int i = 0; i < bound; i += VL) {
+                                $V x = $V.fromArray(S, a, ao + i);
+                %s                m.intoArray(out, oo + i);
+                            }
+                        } else {
+                            $V x = $V.broadcast(S, a[ao]);
+                            for (int i = 0; i < bound; i += VL) {
+                                $V y = $V.fromArray(S, b, bo + i);
+                %s                m.intoArray(out, oo + i);
+                            }
+                        }
+                        return bound;
+                    }
+
+                """.formatted(switch (c) {
+                    case "EQ" -> "==";
+                    case "NE" -> "!=";
+                    case "LT" -> "<";
+                    case "LE" -> "<=";
+                    case "GT" -> ">";
+                    default -> ">=";
+                }, methodName(c), body, body, body), p);
+    }
+
     private static final String WHERE = """
                 /**
                  * out[oo + i] = c[co + i*cs] ? a[ao + i*as] : b[bo + i*bs] for i < n, with steps of 1 or 0. Modifies out
@@ -344,6 +409,10 @@ public final class GenerateVectorKernels {
                 s.append(binaryLoop(op, p));
             }
         }
+        s.append(compareDispatch(p));
+        for (String c : COMPARISONS) {
+            s.append(compareLoop(c, p));
+        }
         return s.append(fill(WHERE, p)).toString();
     }
 
@@ -371,6 +440,14 @@ public final class GenerateVectorKernels {
                         int n) {
                     for (int i = 0, p = ao, q = bo; i < n; i++, p += as, q += bs) {
                         out[oo + i] = ($T) op.apply(a[p], b[q]);
+                    }
+                }
+
+                /** out[oo + i] = op(a[ao + i*as], b[bo + i*bs]) for a comparison op and i < n. Modifies out only. */
+                static void compare(BinaryOp op, $T[] a, int ao, int as, $T[] b, int bo, int bs, boolean[] out, int oo,
+                        int n) {
+                    for (int i = 0, p = ao, q = bo; i < n; i++, p += as, q += bs) {
+                        out[oo + i] = op.test(a[p], b[q]);
                     }
                 }
 

@@ -150,6 +150,34 @@ class VectorKernelsTest {
         }
     }
 
+    @Test
+    void comparisonsMatchScalarTwinBitForBit() {
+        Random rnd = new Random(23);
+        BinaryOp[] ops = {BinaryOp.EQ, BinaryOp.NE, BinaryOp.LT, BinaryOp.LE, BinaryOp.GT, BinaryOp.GE};
+        int[][] steps = {{1, 1}, {1, 0}, {0, 1}};
+        for (int n : SIZES) {
+            double[] a = Arrays.copyOf(shifted(values(n, rnd), 2), n + 3);
+            double[] b = Arrays.copyOf(shifted(values(n, rnd), 1), n + 2);
+            for (int i = 0; i < n; i += 3) {
+                b[1 + i] = a[2 + i]; // ties
+            }
+            for (BinaryOp op : ops) {
+                for (int[] s : steps) {
+                    boolean[] dv = new boolean[n];
+                    boolean[] ds = new boolean[n];
+                    ElementwiseF64.compare(op, a, 2, s[0], b, 1, s[1], dv, 0, n);
+                    ScalarElementwiseF64.compare(op, a, 2, s[0], b, 1, s[1], ds, 0, n);
+                    assertArrayEquals(ds, dv, "float64 " + op + " n=" + n + " steps " + Arrays.toString(s));
+                    boolean[] fv = new boolean[n];
+                    boolean[] fs = new boolean[n];
+                    ElementwiseF32.compare(op, floats(a), 2, s[0], floats(b), 1, s[1], fv, 0, n);
+                    ScalarElementwiseF32.compare(op, floats(a), 2, s[0], floats(b), 1, s[1], fs, 0, n);
+                    assertArrayEquals(fs, fv, "float32 " + op + " n=" + n + " steps " + Arrays.toString(s));
+                }
+            }
+        }
+    }
+
     // ------------------------------------------------------------------ where
 
     @Test
