@@ -746,7 +746,7 @@ public final class CpuKernels {
      */
     public static Object matmul(Object a, int offA, int batchA, int rsA, int csA,
             Object b, int offB, int batchB, int rsB, int csB, int batch, int m, int k, int n) {
-        if (Gemv.applies(m, k, n) && !(a instanceof long[])) {
+        if (Simd.API && Gemv.applies(m, k, n) && !(a instanceof long[])) {
             Object c = allocate(dtypeOf(a), batch * m * n);
             for (int t = 0; t < batch; t++) {
                 if (a instanceof double[] da) {

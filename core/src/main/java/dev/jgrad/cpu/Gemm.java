@@ -38,8 +38,8 @@ public final class Gemm {
         PACKED
     }
 
-    /** True when jdk.incubator.vector is in the boot layer (the JVM was started with --add-modules). */
-    static final boolean VECTOR_API = vectorApiPresent();
+    /** True when jdk.incubator.vector is in the boot layer (see {@link Simd#API}, which warns once if not). */
+    static final boolean VECTOR_API = Simd.API;
 
     /**
      * OpenBLAS for float products, as the system property {@code jgrad.blas} says: {@code auto} (the default) uses a
@@ -293,15 +293,6 @@ public final class Gemm {
                 block.run(t, 0, m, from, to);
             }
         });
-    }
-
-    private static boolean vectorApiPresent() {
-        if (ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()) {
-            return true;
-        }
-        LOG.log(System.Logger.Level.WARNING, "jdk.incubator.vector is not enabled, so matrix products use slow scalar"
-                + " loops; start java with --add-modules jdk.incubator.vector");
-        return false;
     }
 
     private static int gcd(int x, int y) {

@@ -13,8 +13,8 @@ final class Simd {
     private static final System.Logger LOG = System.getLogger("dev.jgrad");
 
     /**
-     * True when jdk.incubator.vector is in the boot layer (java started with --add-modules): the elementwise,
-     * reduction and conversion kernels use it; otherwise only their scalar twins run.
+     * True when jdk.incubator.vector is in the boot layer (java started with --add-modules): the GEMM, GEMV,
+     * elementwise, reduction and conversion kernels use it; otherwise only their scalar twins run.
      */
     static final boolean API = api();
 
@@ -32,8 +32,8 @@ final class Simd {
         if (ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()) {
             return true;
         }
-        LOG.log(System.Logger.Level.WARNING, "jdk.incubator.vector is not enabled, so elementwise kernels and "
-                + "reductions use scalar loops; start java with --add-modules jdk.incubator.vector");
+        LOG.log(System.Logger.Level.WARNING, "jdk.incubator.vector is not enabled, so matrix products, elementwise"
+                + " kernels and reductions use slow scalar loops; start java with --add-modules jdk.incubator.vector");
         return false;
     }
 
