@@ -818,12 +818,23 @@ final class Primitives {
         int[] yShape = y.shape;
         boolean needX = x.requiresGrad();
         boolean needY = y.requiresGrad();
+        // A gradient comes out in its operand's layout: for a transposed operand (w.T() in x @ w.T()) the
+        // product is formed transposed, so the gradient that reaches w is contiguous and needs no copy.
+        boolean xTransposed = transposedLayout(x);
+        boolean yTransposed = transposedLayout(y);
         return record(MATMUL, result, new Tensor[] {x, y}, new Tensor[] {x, y},
                 (grad, saved) -> grads(
-                        needX ? sumToShape(grad.matmul(saved[1].mT()), xShape) : null,
-                        needY ? sumToShape(saved[0].mT().matmul(grad), yShape) : null),
+                        needX ? sumToShape(xTransposed ? saved[1].matmul(grad.mT()).mT()
+                                : grad.matmul(saved[1].mT()), xShape) : null,
+                        needY ? sumToShape(yTransposed ? grad.mT().matmul(saved[0]).mT()
+                                : saved[0].mT().matmul(grad), yShape) : null),
                 tangents -> plus(tangents[0] == null ? null : tangents[0].matmul(y),
                         tangents[1] == null ? null : x.matmul(tangents[1])));
+    }
+
+    /** Whether t's last two dims are a transposed contiguous matrix (t.mT() contiguous, t itself not). */
+    private static boolean transposedLayout(Tensor t) {
+        return !t.isContiguous() && t.mT().isContiguous();
     }
 
     /** One matmul operand as the kernel reads it: matrix t of the batch at offset + t*batchStride, then strided. */

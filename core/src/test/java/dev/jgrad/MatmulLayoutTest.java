@@ -1,6 +1,7 @@
 package dev.jgrad;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -67,5 +68,37 @@ class MatmulLayoutTest {
         // A matrix broadcast over a batch on the left: stride 0 over the batch.
         Tensor w = rand(g, dtype, 30, 20);
         assertSame(w.expand(3, 4, 30, 20).contiguous().matmul(p.mT().contiguous()), w.matmul(p.mT()));
+    }
+
+    /**
+     * The gradient of a transposed operand (x @ w.T(), the usual linear layer) is formed transposed so that it
+     * reaches w contiguous; it must equal the gradient through a contiguous copy of the operand, on either side,
+     * batched too.
+     */
+    @ParameterizedTest
+    @EnumSource(value = DType.class, names = {"FLOAT32", "FLOAT64"})
+    void gradientsOfTransposedOperands(DType dtype) {
+        Generator g = new Generator(12);
+        for (int[] batch : new int[][] {{}, {3}}) {
+            Tensor weights = rand(g, dtype, Shapes.concat(batch, new int[] {20, 40}));
+            Tensor x = rand(g, dtype, Shapes.concat(batch, new int[] {20, 30})).requiresGrad(true);
+            Tensor w = rand(g, dtype, Shapes.concat(batch, new int[] {40, 30})).requiresGrad(true); // used as w.mT()
+            x.matmul(w.mT()).mul(weights).sum().backward();
+            Tensor xc = x.detach().requiresGrad(true);
+            Tensor wc = w.detach().mT().contiguous().requiresGrad(true);
+            xc.matmul(wc).mul(weights).sum().backward();
+            Tolerance.assertClose(xc.grad(), x.grad());
+            Tolerance.assertClose(wc.grad().mT(), w.grad());
+            assertTrue(w.grad().isContiguous());
+
+            Tensor a = rand(g, dtype, Shapes.concat(batch, new int[] {30, 20})).requiresGrad(true); // used as a.mT()
+            Tensor b = rand(g, dtype, Shapes.concat(batch, new int[] {40, 30})).requiresGrad(true); // used as b.mT()
+            a.mT().matmul(b.mT()).mul(weights).sum().backward();
+            Tensor ac = a.detach().mT().contiguous().requiresGrad(true);
+            Tensor bc = b.detach().mT().contiguous().requiresGrad(true);
+            ac.matmul(bc).mul(weights).sum().backward();
+            Tolerance.assertClose(ac.grad().mT(), a.grad());
+            Tolerance.assertClose(bc.grad().mT(), b.grad());
+        }
     }
 }
