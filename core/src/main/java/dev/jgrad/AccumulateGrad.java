@@ -12,7 +12,13 @@ final class AccumulateGrad extends Node {
 
     @Override
     Tensor[] apply(Tensor grad) {
-        variable.accumulateGrad(grad);
+        variable.accumulateGrad(grad, false);
+        return NONE_GRADS;
+    }
+
+    /** As {@link #apply}, for a gradient that nothing else references: the leaf may keep it without a copy. */
+    Tensor[] applyOwned(Tensor grad) {
+        variable.accumulateGrad(grad, true);
         return NONE_GRADS;
     }
 

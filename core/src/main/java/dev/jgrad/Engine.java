@@ -24,6 +24,8 @@ final class Engine {
         Tensor grad;
         boolean needed = true;
         boolean queued;
+        /** {@link #grad} is a sum this run made, referenced nowhere else: later terms may go into it in place. */
+        boolean owned;
     }
 
     private static final VarHandle OWNER;
@@ -100,8 +102,7 @@ final class Engine {
         }
         ArrayDeque<Node> ready = new ArrayDeque<>();
         for (int i = 0; i < roots.length; i++) {
-            Task task = task(roots[i]);
-            task.grad = task.grad == null ? grads[i] : task.grad.add(grads[i]);
+            accumulate(task(roots[i]), grads[i]);
         }
         for (Node root : roots) {
             Task task = task(root);
@@ -115,13 +116,16 @@ final class Engine {
             Task task = task(node);
             Tensor[] inputGrads = null;
             if (task.grad != null && task.needed) {
+                // A leaf may keep a sum this run owns instead of copying it, unless a hook has seen it.
+                boolean owned = task.owned && !node.hasPreHooks();
                 Tensor grad = node.runPreHooks(task.grad);
                 task.grad = null;
+                task.owned = false;
                 if (captured != null && captured.containsKey(node)) {
                     captured.put(node, grad);
                 }
                 if (captured == null || anyChildNeeded(node)) {
-                    inputGrads = node.apply(grad);
+                    inputGrads = owned && node instanceof AccumulateGrad leaf ? leaf.applyOwned(grad) : node.apply(grad);
                     if (AnomalyMode.isEnabled()) {
                         checkFinite(node, inputGrads);
                     }
@@ -138,12 +142,29 @@ final class Engine {
                 Task childTask = task(child);
                 Tensor g = inputGrads == null ? null : inputGrads[i];
                 if (g != null) {
-                    childTask.grad = childTask.grad == null ? g : childTask.grad.add(g);
+                    accumulate(childTask, g);
                 }
                 if (--childTask.pending == 0) {
                     ready.push(child);
                 }
             }
+        }
+    }
+
+    /**
+     * Adds gradient g into what the task holds. The first sum is a fresh tensor that only this run sees, so
+     * further terms go into it in place (unless a graph or tangents are being built through the sum).
+     */
+    private static void accumulate(Task task, Tensor g) {
+        Tensor sum = task.grad;
+        if (sum == null) {
+            task.grad = g;
+        } else if (task.owned && !GradMode.isEnabled() && sum.dtype == g.dtype && sum.tangents() == null
+                && g.tangents() == null && java.util.Arrays.equals(sum.shape, g.shape)) {
+            sum.addInPlace(g);
+        } else {
+            task.grad = sum.add(g);
+            task.owned = true;
         }
     }
 

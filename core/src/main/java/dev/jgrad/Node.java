@@ -54,6 +54,10 @@ public abstract class Node {
         return () -> preHooks.remove(hook);
     }
 
+    boolean hasPreHooks() {
+        return preHooks != null && !preHooks.isEmpty();
+    }
+
     Tensor runPreHooks(Tensor grad) {
         if (preHooks == null) {
             return grad;

@@ -1,5 +1,6 @@
 package dev.jgrad;
 
+import dev.jgrad.cpu.BinaryOp;
 import dev.jgrad.cpu.CpuKernels;
 import dev.jgrad.cpu.Strided;
 
@@ -576,9 +577,17 @@ public final class Tensor {
     }
 
     /** Synchronized: backward passes on several threads may share this leaf. */
-    synchronized void accumulateGrad(Tensor incoming) {
+    /**
+     * Adds a gradient into {@link #grad()}. {@code owned}: nothing else references {@code incoming}, so a first
+     * gradient of this dtype and layout is kept as it is rather than copied.
+     */
+    synchronized void accumulateGrad(Tensor incoming, boolean owned) {
         if (GradMode.isEnabled()) { // createGraph: keep the gradient's own history
             grad = grad == null ? incoming : grad.add(incoming);
+        } else if (grad == null && owned && incoming.dtype == dtype && Arrays.equals(incoming.shape, shape)
+                && incoming.gradFn == null && incoming.tangents() == null && incoming.base == null
+                && incoming.isContiguous()) {
+            grad = incoming;
         } else if (grad == null) {
             grad = incoming.to(dtype).cloneData(); // a copy: the incoming gradient may be shared with other leaves
         } else {
@@ -596,7 +605,7 @@ public final class Tensor {
         }
         if (retainGradHook == null) {
             retainGradHook = gradNode().addPreHook(g -> {
-                accumulateGrad(g);
+                accumulateGrad(g, false);
                 return null;
             });
         }
@@ -1933,7 +1942,7 @@ public final class Tensor {
 
     /** this += other (broadcast into this shape). Modifies this; bumps the version. */
     public Tensor addInPlace(Tensor other) {
-        return inPlace("addInPlace", self -> self.add(other), other);
+        return inPlaceArithmetic("addInPlace", BinaryOp.ADD, self -> self.add(other), other);
     }
 
     /** this += value. Modifies this; an integer or BOOL tensor throws DTypeException. */
@@ -1948,7 +1957,7 @@ public final class Tensor {
 
     /** this -= other (broadcast into this shape). Modifies this; bumps the version. */
     public Tensor subInPlace(Tensor other) {
-        return inPlace("subInPlace", self -> self.sub(other), other);
+        return inPlaceArithmetic("subInPlace", BinaryOp.SUB, self -> self.sub(other), other);
     }
 
     /** this -= value. Modifies this; an integer or BOOL tensor throws DTypeException. */
@@ -1963,7 +1972,7 @@ public final class Tensor {
 
     /** this *= other (broadcast into this shape). Modifies this; bumps the version. */
     public Tensor mulInPlace(Tensor other) {
-        return inPlace("mulInPlace", self -> self.mul(other), other);
+        return inPlaceArithmetic("mulInPlace", BinaryOp.MUL, self -> self.mul(other), other);
     }
 
     /** this *= value. Modifies this; an integer or BOOL tensor throws DTypeException. */
@@ -1978,7 +1987,7 @@ public final class Tensor {
 
     /** this /= other (broadcast into this shape), true division, so only floating tensors. Modifies this. */
     public Tensor divInPlace(Tensor other) {
-        return inPlace("divInPlace", self -> self.div(other), other);
+        return inPlaceArithmetic("divInPlace", BinaryOp.DIV, self -> self.div(other), other);
     }
 
     /** this /= value, true division, so only floating tensors. Modifies this. */
@@ -2058,6 +2067,24 @@ public final class Tensor {
      * this shape, computes the new value out of place, writes it into this tensor's memory, bumps the
      * version and, when recording, makes this tensor (or, for a view, its base) continue from the op's node.
      */
+    /**
+     * An arithmetic in-place op. When nothing is recorded (no graph, no tangents) and {@code other} has this
+     * dtype and does not share this tensor's memory, the kernel writes straight into this dense tensor: one
+     * pass and no temporary. Otherwise it is {@link #inPlace}, which computes the new value and copies it in.
+     */
+    private Tensor inPlaceArithmetic(String op, BinaryOp kernel, Function<Tensor, Tensor> newValue, Tensor other) {
+        boolean direct = !(GradMode.isEnabled() && (requiresGrad() || other.requiresGrad()))
+                && tangents() == null && other.tangents() == null && other.storage != storage
+                && dtype.isFloating() && other.dtype == dtype
+                && Arrays.equals(Shapes.broadcast(op, shape, other.shape), shape)
+                && CpuKernels.binaryInPlace(kernel, strided(), other.stridedAs(shape), shape);
+        if (!direct) {
+            return inPlace(op, newValue, other);
+        }
+        storage.bumpVersion();
+        return this;
+    }
+
     private Tensor inPlace(String op, Function<Tensor, Tensor> newValue, Tensor other) {
         boolean recording = GradMode.isEnabled();
         if (recording && requiresGradLeaf && gradFn == null) {

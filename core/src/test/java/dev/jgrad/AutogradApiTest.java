@@ -112,6 +112,44 @@ class AutogradApiTest {
         assertArrayEquals(new double[] {1}, b.grad().toDoubleArray());
     }
 
+    /**
+     * A leaf that receives several gradients gets their sum, which the engine builds in one buffer it owns and
+     * hands to the leaf without a copy. The buffer must still be the leaf's alone: not shared with another leaf,
+     * with a gradient a hook has seen, or with the gradient of a later backward.
+     */
+    @Test
+    void summedGradientsAreKeptWithoutACopyButNeverShared() {
+        Tensor x = Tensor.of(1.0, 2.0).requiresGrad(true);
+        Tensor y = Tensor.of(3.0, 4.0).requiresGrad(true);
+        Tensor[] seen = new Tensor[1];
+        y.registerHook(g -> {
+            seen[0] = g;
+            return null;
+        });
+        // x reaches the loss four times (x*x twice, sin, neg), y three times through the same products
+        x.mul(x).add(x.sin()).sub(x.neg()).add(y.mul(y)).add(y).sum().backward();
+        double[] expectedX = {2 * 1 + Math.cos(1) + 1, 2 * 2 + Math.cos(2) + 1};
+        assertArrayEquals(expectedX, x.grad().toDoubleArray(), TOL);
+        assertArrayEquals(new double[] {7, 9}, y.grad().toDoubleArray(), TOL);
+        assertFalse(x.grad().sharesStorageWith(y.grad()));
+        assertFalse(y.grad().sharesStorageWith(seen[0]), "a gradient a hook has seen is copied into .grad");
+        seen[0].zeroInPlace();
+        assertArrayEquals(new double[] {7, 9}, y.grad().toDoubleArray(), TOL);
+
+        Tensor firstGrad = x.grad();
+        x.mul(x).add(x).sum().backward(); // accumulates into the kept buffer
+        assertSame(firstGrad, x.grad());
+        assertArrayEquals(new double[] {expectedX[0] + 3, expectedX[1] + 5}, x.grad().toDoubleArray(), TOL);
+
+        // with createGraph the sum keeps its history, so nothing is summed in place
+        Tensor z = Tensor.of(0.5).requiresGrad(true);
+        Tensor gz = Autograd.grad(List.of(z.mul(z).mul(z).add(z.mul(z)).sum()), List.of(z), null, true, true,
+                false).get(0);
+        assertArrayEquals(new double[] {3 * 0.25 + 1}, gz.toDoubleArray(), TOL);
+        assertArrayEquals(new double[] {6 * 0.5 + 2},
+                Autograd.grad(List.of(gz.sum()), List.of(z), null, false, false, false).get(0).toDoubleArray(), TOL);
+    }
+
     @Test
     void differentiatesThroughLoopsBranchesAndRecursion() {
         Tensor x = Tensor.scalar(0.5, DType.FLOAT64).requiresGrad(true);

@@ -315,4 +315,56 @@ class TensorInPlaceTest {
         assertEquals(0, x.version());
         assertTensor(x, DType.FLOAT64, shape(2, 3), 1, 2, 3, 4, 5, 6);
     }
+
+    // ------------------------------------------------------------------ written straight into memory
+
+    /**
+     * Arithmetic in place on a dense tensor writes the kernel's output straight into it (large sizes run in
+     * parallel ranges); the values must be exactly the out-of-place op's, for every operand layout, including an
+     * operand that overlaps the target (which must take the copying path).
+     */
+    @Test
+    void directWritesEqualTheOutOfPlaceOpBitForBit() {
+        Generator g = new Generator(5);
+        for (DType dtype : new DType[] {DType.FLOAT32, DType.FLOAT64}) {
+            for (int n : new int[] {7, 1000, 300_001}) {
+                Tensor x = g.uniform(-2, 2, dtype, n);
+                Tensor[] operands = {g.uniform(1, 2, dtype, n), Tensor.scalar(1.5, dtype),
+                        g.uniform(1, 2, dtype, 1), g.uniform(1, 2, dtype, 2 * n).slice(0, 0, 2 * n, 2)};
+                for (Tensor y : operands) {
+                    assertDirectMatches(x, y);
+                }
+                assertDirectMatches(x, x.flip(0)); // overlapping memory
+                assertDirectMatches(x, x);         // the very same elements
+            }
+            Tensor rows = g.uniform(-2, 2, dtype, 300, 400);
+            assertDirectMatches(rows, g.uniform(1, 2, dtype, 400));     // a broadcast row (not one value)
+            assertDirectMatches(rows.T(), g.uniform(1, 2, dtype, 300)); // a transposed target
+        }
+    }
+
+    private static void assertDirectMatches(Tensor x, Tensor y) {
+        String[] names = {"add", "sub", "mul", "div"};
+        for (String name : names) {
+            Tensor target = x.clone();
+            Tensor operand = y == x ? target : y.storage == x.storage ? target.flip(0) : y;
+            Tensor expected = switch (name) {
+                case "add" -> target.add(operand);
+                case "sub" -> target.sub(operand);
+                case "mul" -> target.mul(operand);
+                default -> target.div(operand);
+            };
+            long version = target.version();
+            Tensor returned = switch (name) {
+                case "add" -> target.addInPlace(operand);
+                case "sub" -> target.subInPlace(operand);
+                case "mul" -> target.mulInPlace(operand);
+                default -> target.divInPlace(operand);
+            };
+            assertSame(target, returned);
+            assertEquals(version + 1, target.version(), name);
+            org.junit.jupiter.api.Assertions.assertArrayEquals(expected.toDoubleArray(), target.toDoubleArray(),
+                    name + "InPlace, shape " + Shapes.str(x.shape()) + ", operand " + Shapes.str(y.shape()));
+        }
+    }
 }

@@ -371,6 +371,29 @@ public final class CpuKernels {
         return binary(op, x, y, shape, Chunks.count((long) count * cost(op)));
     }
 
+    /**
+     * target = op(target, y) written straight into target's array, when target is dense and y is dense or one
+     * broadcast value of the same array type and op is arithmetic; returns false (and writes nothing) otherwise.
+     * y must not overlap target except as the very same elements (the caller checks storage sharing).
+     */
+    public static boolean binaryInPlace(BinaryOp op, Strided target, Strided y, int[] shape) {
+        int count = numel(shape);
+        Object a = target.data();
+        Object b = y.data();
+        if (op.isComparison() || op.isLogical() || a.getClass() != b.getClass() || a instanceof boolean[]
+                || !dense(target, shape) || !(dense(y, shape) || single(y, shape))) {
+            return false;
+        }
+        int off = target.offset();
+        int offB = y.offset();
+        int stepB = single(y, shape) ? 0 : 1;
+        int chunks = Chunks.count((long) count * cost(op));
+        // Each element is read before it is written, at the same index: safe with out == a.
+        Chunks.run(count, chunks, (from, to) -> binaryRun(op, a, off + from, 1, b, offB + from * stepB, stepB, a,
+                off + from, to - from));
+        return true;
+    }
+
     /** op of the one elements a[q] and b[r], as a fresh one-element array: the eager path of scalars. */
     private static Object binaryOne(BinaryOp op, Object a, int q, Object b, int r) {
         return switch (a) {
