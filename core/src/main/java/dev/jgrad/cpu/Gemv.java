@@ -98,13 +98,25 @@ final class Gemv {
     }
 
     static double dot(double[] x, int offX, double[] y, int offY, int n) {
-        DoubleVector acc = DoubleVector.zero(D);
-        int bound = D.loopBound(n);
+        int step = D.length();
+        // four independent sums, so the loop is not held to one FMA per FMA latency
+        DoubleVector acc0 = DoubleVector.zero(D);
+        DoubleVector acc1 = acc0;
+        DoubleVector acc2 = acc0;
+        DoubleVector acc3 = acc0;
         int i = 0;
-        for (; i < bound; i += D.length()) {
-            acc = DoubleVector.fromArray(D, x, offX + i).fma(DoubleVector.fromArray(D, y, offY + i), acc);
+        for (int bound4 = n - 4 * step; i <= bound4; i += 4 * step) {
+            acc0 = DoubleVector.fromArray(D, x, offX + i).fma(DoubleVector.fromArray(D, y, offY + i), acc0);
+            acc1 = DoubleVector.fromArray(D, x, offX + i + step).fma(DoubleVector.fromArray(D, y, offY + i + step), acc1);
+            acc2 = DoubleVector.fromArray(D, x, offX + i + 2 * step)
+                    .fma(DoubleVector.fromArray(D, y, offY + i + 2 * step), acc2);
+            acc3 = DoubleVector.fromArray(D, x, offX + i + 3 * step)
+                    .fma(DoubleVector.fromArray(D, y, offY + i + 3 * step), acc3);
         }
-        double sum = acc.reduceLanes(VectorOperators.ADD);
+        for (int bound = D.loopBound(n); i < bound; i += step) {
+            acc0 = DoubleVector.fromArray(D, x, offX + i).fma(DoubleVector.fromArray(D, y, offY + i), acc0);
+        }
+        double sum = acc0.add(acc1).add(acc2.add(acc3)).reduceLanes(VectorOperators.ADD);
         for (; i < n; i++) {
             sum = Math.fma(x[offX + i], y[offY + i], sum);
         }
@@ -112,13 +124,25 @@ final class Gemv {
     }
 
     static float dot(float[] x, int offX, float[] y, int offY, int n) {
-        FloatVector acc = FloatVector.zero(F);
-        int bound = F.loopBound(n);
+        int step = F.length();
+        // four independent sums, so the loop is not held to one FMA per FMA latency
+        FloatVector acc0 = FloatVector.zero(F);
+        FloatVector acc1 = acc0;
+        FloatVector acc2 = acc0;
+        FloatVector acc3 = acc0;
         int i = 0;
-        for (; i < bound; i += F.length()) {
-            acc = FloatVector.fromArray(F, x, offX + i).fma(FloatVector.fromArray(F, y, offY + i), acc);
+        for (int bound4 = n - 4 * step; i <= bound4; i += 4 * step) {
+            acc0 = FloatVector.fromArray(F, x, offX + i).fma(FloatVector.fromArray(F, y, offY + i), acc0);
+            acc1 = FloatVector.fromArray(F, x, offX + i + step).fma(FloatVector.fromArray(F, y, offY + i + step), acc1);
+            acc2 = FloatVector.fromArray(F, x, offX + i + 2 * step)
+                    .fma(FloatVector.fromArray(F, y, offY + i + 2 * step), acc2);
+            acc3 = FloatVector.fromArray(F, x, offX + i + 3 * step)
+                    .fma(FloatVector.fromArray(F, y, offY + i + 3 * step), acc3);
         }
-        float sum = acc.reduceLanes(VectorOperators.ADD);
+        for (int bound = F.loopBound(n); i < bound; i += step) {
+            acc0 = FloatVector.fromArray(F, x, offX + i).fma(FloatVector.fromArray(F, y, offY + i), acc0);
+        }
+        float sum = acc0.add(acc1).add(acc2.add(acc3)).reduceLanes(VectorOperators.ADD);
         for (; i < n; i++) {
             sum = Math.fma(x[offX + i], y[offY + i], sum);
         }
