@@ -148,28 +148,63 @@ final class Primitives {
         }
 
         Tensor apply(Tensor x) {
+            return apply(x, null, null);
+        }
+
+        /**
+         * This op of x. {@code values}: its values, already computed (a contiguous tensor of x's shape), or null
+         * to run the kernel. {@code knownDerivative}: f'(x) as a differentiable tensor, or null to evaluate the
+         * entry's derivative.
+         */
+        private Tensor apply(Tensor x, Tensor values, java.util.function.Supplier<Tensor> knownDerivative) {
             if (x.dtype == DType.BOOL) {
                 throw new DTypeException(op.name().toLowerCase() + ": expected a numeric tensor, got bool (shape "
                         + Shapes.str(x.shape) + ")");
             }
             Tensor in = x.dtype == DType.INT64 && !op.keepsIntegers() ? x.to(DType.FLOAT32) : x;
-            Tensor result = in.shape.length == 0 && in.dtype.isFloating()
+            Tensor result = values != null ? Tensor.wrap(values.storage.data, in.shape)
+                    : in.shape.length == 0 && in.dtype.isFloating()
                     ? Tensor.scalar(op.apply(in.item()), in.dtype) // 0-d: skip the strided machinery
                     : Tensor.wrap(CpuKernels.unary(op, in.strided(), in.shape), in.shape);
             if (derivative == null || !in.dtype.isFloating()) {
                 return result;
             }
             boolean forward = in.tangents() != null;
-            if (!forward && !(in.requiresGrad() && GradMode.isEnabled())) {
+            boolean recordGrad = in.requiresGrad() && GradMode.isEnabled();
+            if (!forward && !recordGrad) {
                 return result;
+            }
+            if (forward && recordGrad && this == SIN) {
+                return recordSinReusingCos(in, result);
             }
             Tensor[] save = switch (saves) {
                 case NOTHING -> NOTHING;
                 case INPUT -> new Tensor[] {in};
                 case RESULT -> new Tensor[] {result};
             };
-            return record(primitive, result, new Tensor[] {in}, save, this,
-                    forward ? tangents -> tangents[0].mul(derivative.at(in, result)) : null);
+            return record(primitive, result, new Tensor[] {in}, save, this, !forward ? null
+                    : tangents -> tangents[0].mul(knownDerivative != null ? knownDerivative.get()
+                            : derivative.at(in, result)));
+        }
+
+        /**
+         * sin(x) recorded in both modes at once (the shape of forward-over-reverse, as in hvp): the JVP computes
+         * cos(x), and the VJP takes those values instead of evaluating cos again; the cos it builds from them
+         * gets its own derivative, -sin(x), from this op's result. Two transcendental passes where the plain
+         * rules make four.
+         */
+        private Tensor recordSinReusingCos(Tensor in, Tensor result) {
+            Tensor[] cosOfX = new Tensor[1]; // set by the JVP, read by the VJP
+            return record(primitive, result, new Tensor[] {in}, new Tensor[] {in, result},
+                    (grad, saved) -> {
+                        Tensor x = saved[0];
+                        Tensor sinOfX = saved[1];
+                        Tensor kept = cosOfX[0];
+                        boolean reusable = kept != null && kept.isContiguous() && kept.offset == 0
+                                && Arrays.equals(kept.shape, x.shape) && kept.dtype == x.dtype;
+                        return grads(grad.mul(COS.apply(x, reusable ? kept : null, sinOfX::neg)));
+                    },
+                    tangents -> tangents[0].mul(cosOfX[0] = derivative.at(in, result)));
         }
 
         @Override

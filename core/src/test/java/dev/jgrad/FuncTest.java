@@ -180,6 +180,38 @@ class FuncTest {
         assertEquals(1.0, confusionFwd.item(), TOL);
     }
 
+    /**
+     * sin recorded in both modes at once (forward over reverse) reuses the cos of its JVP in its VJP, and the cos
+     * it builds takes -sin(x) from its own result. Every order above that must still be exact: f = sum(sin x) has
+     * hvp(x, v) = -sin(x) v, whose derivatives in x (in either mode, and nested) are -cos(x) v u.
+     */
+    @Test
+    void sinInBothModesStaysExactToThirdOrder() {
+        Tensor x = vec(0.3, -1.2, 2.0);
+        Tensor v = vec(1.0, -2.0, 0.5);
+        Tensor u = vec(0.25, 3.0, -1.0);
+        Function<Tensor, Tensor> f = z -> z.sin().sum();
+        Function<Tensor, Tensor> hvp = z -> Func.hvp(f, z, v);
+        double[] expected = new double[3];
+        double[] third = new double[3];
+        for (int i = 0; i < 3; i++) {
+            double xi = x.get(i).item();
+            expected[i] = -Math.sin(xi) * v.get(i).item();
+            third[i] = -Math.cos(xi) * v.get(i).item() * u.get(i).item();
+        }
+        assertArrayEquals(expected, hvp.apply(x).toDoubleArray(), TOL);
+        assertArrayEquals(third, Func.jvp(hvp, x, u).tangent().toDoubleArray(), TOL, "forward over hvp");
+        assertArrayEquals(third, Func.grad((Tensor z) -> hvp.apply(z).mul(u).sum()).apply(x).toDoubleArray(), TOL,
+                "reverse over hvp");
+        // the same through the eager API: a backward with createGraph inside a jvp, then backward again
+        Tensor leaf = x.detach().requiresGrad(true);
+        Tensor tangentOfGrad = Func.jvp((Tensor z) -> Autograd.grad(List.of(f.apply(z)), List.of(z), null, true, true,
+                false).get(0), leaf, v).tangent();
+        assertArrayEquals(expected, tangentOfGrad.toDoubleArray(), TOL);
+        tangentOfGrad.mul(u).sum().backward();
+        assertArrayEquals(third, leaf.grad().toDoubleArray(), TOL, "backward through the reused cos");
+    }
+
     @Test
     void transformsAgreeWithEagerBackward() {
         Tensor x = vec(0.4, -0.9, 1.3).requiresGrad(true);
