@@ -35,7 +35,9 @@ final class Chunks {
         if (threads == 1 || work < 2L * GRAIN) {
             return 1;
         }
-        return (int) Math.min(work / GRAIN, (long) PER_THREAD * threads);
+        int chunks = (int) Math.min(work / GRAIN, (long) PER_THREAD * threads);
+        // a multiple of the thread count, so no thread is left with one range more than the others
+        return chunks < threads ? chunks : chunks - chunks % threads;
     }
 
     /** Runs task over [0, n) in about {@code chunks} ranges, in parallel when there is more than one. */
