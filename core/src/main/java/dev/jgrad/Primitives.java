@@ -128,7 +128,7 @@ final class Primitives {
     /** What an elementwise rule needs kept for backward. */
     private enum Saves { NOTHING, INPUT, RESULT }
 
-    /** f'(x), given x or f(x) (whichever the entry saves; the other is null). */
+    /** f'(x), given x or f(x) (whichever the entry saves; the other is null); a BOOL tensor is a 0/1 mask. */
     @FunctionalInterface
     private interface Derivative {
         Tensor at(Tensor x, Tensor result);
@@ -183,7 +183,7 @@ final class Primitives {
                 case RESULT -> new Tensor[] {result};
             };
             return record(primitive, result, new Tensor[] {in}, save, this, !forward ? null
-                    : tangents -> tangents[0].mul(knownDerivative != null ? knownDerivative.get()
+                    : tangents -> scale(tangents[0], knownDerivative != null ? knownDerivative.get()
                             : derivative.at(in, result)));
         }
 
@@ -211,7 +211,12 @@ final class Primitives {
         public Tensor[] apply(Tensor grad, Tensor[] saved) {
             Tensor x = saves == Saves.INPUT ? saved[0] : null;
             Tensor result = saves == Saves.RESULT ? saved[0] : null;
-            return grads(grad.mul(derivative.at(x, result)));
+            return grads(scale(grad, derivative.at(x, result)));
+        }
+
+        /** grad (or a tangent) times f'(x); a BOOL f'(x) is a 0/1 mask, applied with where (no cast, no multiply). */
+        private static Tensor scale(Tensor grad, Tensor derivative) {
+            return derivative.dtype == DType.BOOL ? where(derivative, grad, grad.scalarFor(0.0)) : grad.mul(derivative);
         }
     }
 
@@ -240,7 +245,7 @@ final class Primitives {
     static final Unary TANH = unary("Tanh", UnaryOp.TANH, Saves.RESULT, (x, result) -> result.mul(result).rsub(1.0));
     static final Unary SIGMOID = unary("Sigmoid", UnaryOp.SIGMOID, Saves.RESULT,
             (x, result) -> result.mul(result.rsub(1.0)));
-    static final Unary RELU = unary("Relu", UnaryOp.RELU, Saves.RESULT, (x, result) -> result.gt(0).to(result.dtype));
+    static final Unary RELU = unary("Relu", UnaryOp.RELU, Saves.RESULT, (x, result) -> result.gt(0));
     static final Unary FLOOR = unary("Floor", UnaryOp.FLOOR, Saves.NOTHING, ZERO);
     static final Unary CEIL = unary("Ceil", UnaryOp.CEIL, Saves.NOTHING, ZERO);
     static final Unary ROUND = unary("Round", UnaryOp.ROUND, Saves.NOTHING, ZERO);
