@@ -155,12 +155,15 @@ final class Engine {
      * Adds gradient g into what the task holds. The first sum is a fresh tensor that only this run sees, so
      * further terms go into it in place (unless a graph or tangents are being built through the sum).
      */
+    /** Below this many elements a fresh sum is as cheap as an in-place one (scalars take a 0-d fast path). */
+    private static final int IN_PLACE_MIN = 1024;
+
     private static void accumulate(Task task, Tensor g) {
         Tensor sum = task.grad;
         if (sum == null) {
             task.grad = g;
-        } else if (task.owned && !GradMode.isEnabled() && sum.dtype == g.dtype && sum.tangents() == null
-                && g.tangents() == null && java.util.Arrays.equals(sum.shape, g.shape)) {
+        } else if (task.owned && sum.numel() >= IN_PLACE_MIN && !GradMode.isEnabled() && sum.dtype == g.dtype
+                && sum.tangents() == null && g.tangents() == null && java.util.Arrays.equals(sum.shape, g.shape)) {
             sum.addInPlace(g);
         } else {
             task.grad = sum.add(g);

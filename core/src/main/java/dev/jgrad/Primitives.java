@@ -397,12 +397,26 @@ final class Primitives {
             (x, y, result) -> x.neg().div(y.mul(y)));
     /** d/dx is 0 where y == 0 and d/dy is 0 where x == 0 and y >= 0, as PyTorch (no 0 * inf NaNs). */
     static final Binary POW = new Binary("Pow", BinaryOp.POW, 0,
-            (x, y, result) -> Tensor.where(y.eq(0), Tensor.zerosLike(x), y.mul(x.pow(y.sub(1.0)))),
+            (x, y, result) -> constantScalar(y) ? powPartialAtConstant(x, y.item())
+                    : Tensor.where(y.eq(0), Tensor.zerosLike(x), y.mul(x.pow(y.sub(1.0)))),
             (x, y, result) -> {
                 Tensor zeroBase = x.eq(0).logicalAnd(y.ge(0));
                 Tensor safeX = Tensor.where(zeroBase, Tensor.onesLike(x), x);
                 return Tensor.where(zeroBase, Tensor.zerosLike(result), result.mul(safeX.log()));
             }, true);
+    /** True for a 0-d exponent that is a plain number here (no gradient, no tangent): x.pow(2), x.pow(0.5). */
+    private static boolean constantScalar(Tensor y) {
+        return y.shape.length == 0 && !y.requiresGrad() && y.tangents() == null;
+    }
+
+    /** d/dx x^c for a constant c, in as few ops as the common exponents allow (scalar graphs are op-bound). */
+    private static Tensor powPartialAtConstant(Tensor x, double c) {
+        if (c == 0) {
+            return Tensor.zerosLike(x);
+        }
+        return c == 2 ? x.mul(2.0) : c == 1 ? Tensor.onesLike(x) : x.pow(c - 1).mul(c);
+    }
+
     /** At ties the gradient is shared evenly, as PyTorch. */
     static final Binary MAXIMUM = binary("Maximum", BinaryOp.MAXIMUM,
             (x, y, result) -> x.gt(y).to(x.dtype).add(x.eq(y).to(x.dtype).mul(0.5)),

@@ -141,6 +141,11 @@ class AutogradApiTest {
         assertSame(firstGrad, x.grad());
         assertArrayEquals(new double[] {expectedX[0] + 3, expectedX[1] + 5}, x.grad().toDoubleArray(), TOL);
 
+        // large enough for the engine to add the later terms into its buffer in place
+        Tensor big = new Generator(3).uniform(-1, 1, DType.FLOAT64, 5000).requiresGrad(true);
+        big.mul(big).add(big.sin()).sub(big.neg()).sum().backward();
+        assertTrue(big.grad().allClose(big.detach().mul(2).add(big.detach().cos()).add(1), 1e-12, 1e-12));
+
         // with createGraph the sum keeps its history, so nothing is summed in place
         Tensor z = Tensor.of(0.5).requiresGrad(true);
         Tensor gz = Autograd.grad(List.of(z.mul(z).mul(z).add(z.mul(z)).sum()), List.of(z), null, true, true,
@@ -148,6 +153,20 @@ class AutogradApiTest {
         assertArrayEquals(new double[] {3 * 0.25 + 1}, gz.toDoubleArray(), TOL);
         assertArrayEquals(new double[] {6 * 0.5 + 2},
                 Autograd.grad(List.of(gz.sum()), List.of(z), null, false, false, false).get(0).toDoubleArray(), TOL);
+    }
+
+    @Test
+    void powerWithAConstantExponentAtZero() { // PyTorch: d/dx x^0 = 0 and d/dx x^2 = 0 at x = 0, not NaN
+        for (double c : new double[] {0, 1, 2, 3}) {
+            Tensor x = Tensor.of(0.0, -1.5, 2.0).requiresGrad(true);
+            x.pow(c).sum().backward();
+            double[] expected = new double[3];
+            for (int i = 0; i < 3; i++) {
+                double xi = x.get(i).item();
+                expected[i] = c == 0 ? 0 : c * Math.pow(xi, c - 1);
+            }
+            assertArrayEquals(expected, x.grad().toDoubleArray(), TOL, "exponent " + c);
+        }
     }
 
     @Test

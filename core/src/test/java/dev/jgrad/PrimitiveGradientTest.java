@@ -99,6 +99,10 @@ class PrimitiveGradientTest {
         binary("Mul", Tensor::mul, false, false);
         binary("Div", Tensor::div, false, true);
         binary("Pow", Tensor::pow, true, false);
+        for (double c : new double[] {0, 1, 2, 3, 0.5, -1.5}) { // a constant exponent takes a shorter rule
+            add("Pow", "constant exponent " + c, xs -> xs[0].pow(c), positive(3, 4));
+        }
+        add("Pow", "constant exponent 2 at signed x", xs -> xs[0].pow(2L), any(3, 4));
         binary("Maximum", Tensor::maximum, false, false);
         binary("Minimum", Tensor::minimum, false, false);
         binary("Atan2", Tensor::atan2, false, false);
