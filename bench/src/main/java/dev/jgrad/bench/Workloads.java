@@ -47,6 +47,8 @@ public final class Workloads {
                 25, 5, () -> einsum(500));
         add(m, "mlp_step_b256", "MLP 784-512-512-10 ReLU, batch 256, cross-entropy, one SGD step", 20, 5,
                 () -> mlpStep(256, 784, 512, 10));
+        add(m, "mlp_step_b256_matmuls", "jgrad only: the 8 matrix products of one mlp_step_b256, alone (its GEMM time)",
+                20, 5, () -> mlpMatmuls(256, 784, 512, 10));
         add(m, "elementwise_16M_fwd_bwd", "sum(sin(x)*2 + x*x - exp(-x)) over 16M floats, backward", 10, 5,
                 () -> elementwise(16_000_000));
         ALL = Collections.unmodifiableMap(m);
@@ -215,6 +217,31 @@ public final class Workloads {
                 }
             }
             return loss.item();
+        };
+    }
+
+    /**
+     * mlp_step_b256_matmuls (not in WORKLOADS.md): the matrix products that one {@link #mlpStep} makes, with the
+     * same shapes and operand layouts and nothing else: forward h @ w.T() per layer, backward g.mT() @ h for each
+     * weight and g @ w for each hidden input. The issue's mlp target is the step's time over this one's.
+     */
+    static Step mlpMatmuls(int batch, int in, int hidden, int classes) {
+        Generator g = new Generator(1);
+        Tensor xb = g.randn(batch, in);
+        Tensor w1 = g.randn(hidden, in);
+        Tensor w2 = g.randn(hidden, hidden);
+        Tensor w3 = g.randn(classes, hidden);
+        Tensor h1 = g.randn(batch, hidden);
+        Tensor h2 = g.randn(batch, hidden);
+        Tensor g1 = g.randn(batch, hidden);
+        Tensor g2 = g.randn(batch, hidden);
+        Tensor g3 = g.randn(batch, classes);
+        return () -> {
+            double sum = xb.matmul(w1.T()).get(0, 0).item() + h1.matmul(w2.T()).get(0, 0).item()
+                    + h2.matmul(w3.T()).get(0, 0).item();
+            sum += g3.mT().matmul(h2).get(0, 0).item() + g3.matmul(w3).get(0, 0).item();
+            sum += g2.mT().matmul(h1).get(0, 0).item() + g2.matmul(w2).get(0, 0).item();
+            return sum + g1.mT().matmul(xb).get(0, 0).item();
         };
     }
 

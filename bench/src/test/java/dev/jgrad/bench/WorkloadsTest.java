@@ -17,7 +17,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class WorkloadsTest {
     /** Too slow for a unit test at their real sizes; run below at reduced sizes through the same code. */
     private static final Set<String> HEAVY = Set.of("matmul_f32_1024", "matmul_f32_2048", "matmul_f64_1024",
-            "mlp_step_b256", "elementwise_16M_fwd_bwd");
+            "mlp_step_b256", "mlp_step_b256_matmuls", "elementwise_16M_fwd_bwd");
 
     private static double once(Step step) {
         Timing.Measurement m = Timing.measure(step, 1, 0, 1);
@@ -39,7 +39,8 @@ class WorkloadsTest {
     void registryHasEveryWorkloadOfWorkloadsMdInOrder() {
         assertEquals(java.util.List.of("scalar_graph", "scalar_points_100", "sin_fit_50x50", "hvp_d50000",
                 "listcomp_grad_100", "matmul_f32_500", "matmul_f32_1024", "matmul_f32_2048", "matmul_f64_1024",
-                "randn_matmul_500_seed002", "einsum_500_seed002", "mlp_step_b256", "elementwise_16M_fwd_bwd"),
+                "randn_matmul_500_seed002", "einsum_500_seed002", "mlp_step_b256", "mlp_step_b256_matmuls",
+                "elementwise_16M_fwd_bwd"),
                 java.util.List.copyOf(Workloads.ALL.keySet()));
         assertTrue(HEAVY.stream().allMatch(Workloads.ALL::containsKey));
     }
@@ -95,6 +96,11 @@ class WorkloadsTest {
         assertEquals(Math.log(10), loss, 0.5);
         double elementwise = once(Workloads.elementwise(1001));
         assertTrue(Double.isFinite(elementwise));
+    }
+
+    @Test
+    void mlpMatmulsRunAtAReducedSize() {
+        assertTrue(Double.isFinite(once(Workloads.mlpMatmuls(16, 20, 12, 10))));
     }
 
     @Test
