@@ -102,7 +102,7 @@ final class Engine {
         }
         ArrayDeque<Node> ready = new ArrayDeque<>();
         for (int i = 0; i < roots.length; i++) {
-            accumulate(task(roots[i]), grads[i]);
+            accumulate(task(roots[i]), grads[i], false);
         }
         for (Node root : roots) {
             Task task = task(root);
@@ -115,9 +115,9 @@ final class Engine {
             Node node = ready.pop();
             Task task = task(node);
             Tensor[] inputGrads = null;
+            // A gradient nothing else references (unless a hook has seen it) may be summed into, or kept by a leaf.
+            boolean incomingOwned = task.owned && !node.hasPreHooks();
             if (task.grad != null && task.needed) {
-                // A leaf may keep a sum this run owns instead of copying it, unless a hook has seen it.
-                boolean owned = task.owned && !node.hasPreHooks();
                 Tensor grad = node.runPreHooks(task.grad);
                 task.grad = null;
                 task.owned = false;
@@ -125,7 +125,8 @@ final class Engine {
                     captured.put(node, grad);
                 }
                 if (captured == null || anyChildNeeded(node)) {
-                    inputGrads = owned && node instanceof AccumulateGrad leaf ? leaf.applyOwned(grad) : node.apply(grad);
+                    inputGrads = incomingOwned && node instanceof AccumulateGrad leaf ? leaf.applyOwned(grad)
+                            : node.apply(grad);
                     if (AnomalyMode.isEnabled()) {
                         checkFinite(node, inputGrads);
                     }
@@ -134,6 +135,7 @@ final class Engine {
                     }
                 }
             }
+            boolean outputsOwned = inputGrads != null && node.returnsOwnedGrads(incomingOwned);
             for (int i = 0; i < node.next.length; i++) {
                 Node child = node.next[i];
                 if (child == null) {
@@ -142,7 +144,7 @@ final class Engine {
                 Task childTask = task(child);
                 Tensor g = inputGrads == null ? null : inputGrads[i];
                 if (g != null) {
-                    accumulate(childTask, g);
+                    accumulate(childTask, g, outputsOwned);
                 }
                 if (--childTask.pending == 0) {
                     ready.push(child);
@@ -152,16 +154,18 @@ final class Engine {
     }
 
     /**
-     * Adds gradient g into what the task holds. The first sum is a fresh tensor that only this run sees, so
-     * further terms go into it in place (unless a graph or tangents are being built through the sum).
+     * Adds gradient g ({@code owned}: referenced by nothing else) into what the task holds. A sum is a fresh
+     * tensor that only this run sees, so further terms go into an owned gradient in place (unless a graph or
+     * tangents are being built through it).
      */
     /** Below this many elements a fresh sum is as cheap as an in-place one (scalars take a 0-d fast path). */
     private static final int IN_PLACE_MIN = 1024;
 
-    private static void accumulate(Task task, Tensor g) {
+    private static void accumulate(Task task, Tensor g, boolean owned) {
         Tensor sum = task.grad;
         if (sum == null) {
             task.grad = g;
+            task.owned = owned;
         } else if (task.owned && sum.numel() >= IN_PLACE_MIN && !GradMode.isEnabled() && sum.dtype == g.dtype
                 && sum.tangents() == null && g.tangents() == null && java.util.Arrays.equals(sum.shape, g.shape)) {
             sum.addInPlace(g);

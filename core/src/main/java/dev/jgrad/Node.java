@@ -32,6 +32,14 @@ public abstract class Node {
     /** Gradients of the inputs given the gradient of the output. */
     abstract Tensor[] apply(Tensor grad);
 
+    /**
+     * Whether the gradients {@link #apply} just returned are referenced by nothing else (so backward may sum
+     * into them in place and a leaf may keep one), given whether the incoming gradient was.
+     */
+    boolean returnsOwnedGrads(boolean incomingOwned) {
+        return false;
+    }
+
     /** Frees what was saved for backward (after a backward without retainGraph). */
     void release() {
     }

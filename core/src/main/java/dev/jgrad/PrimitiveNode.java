@@ -11,14 +11,29 @@ final class PrimitiveNode extends Node {
     static final SavedTensor[] NOTHING_SAVED = new SavedTensor[0];
 
     private final Vjp vjp;
+    private final Primitive.GradOwnership ownership;
     private SavedTensor[] saved;
     private boolean savedAnything;
     private boolean released;
 
     PrimitiveNode(String name, Node[] next, Vjp vjp, SavedTensor[] saved) {
+        this(name, next, vjp, saved, Primitive.GradOwnership.UNKNOWN);
+    }
+
+    PrimitiveNode(String name, Node[] next, Vjp vjp, SavedTensor[] saved, Primitive.GradOwnership ownership) {
         super(name, next);
         this.vjp = vjp;
+        this.ownership = ownership;
         setSaved(saved);
+    }
+
+    @Override
+    boolean returnsOwnedGrads(boolean incomingOwned) {
+        return switch (ownership) {
+            case FRESH -> true;
+            case VIEW_OF_GRAD -> incomingOwned;
+            case UNKNOWN -> false;
+        };
     }
 
     /** Saved tensors are filled in after construction because a rule may save the node's own output. */

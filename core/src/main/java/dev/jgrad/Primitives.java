@@ -29,7 +29,11 @@ final class Primitives {
     static final List<Primitive> ALL = Collections.unmodifiableList(TABLE);
 
     private static Primitive declare(String name, boolean differentiable) {
-        Primitive p = new Primitive(name, differentiable);
+        return declare(name, differentiable, Primitive.GradOwnership.UNKNOWN);
+    }
+
+    private static Primitive declare(String name, boolean differentiable, Primitive.GradOwnership ownership) {
+        Primitive p = new Primitive(name, differentiable, name + "Backward", ownership);
         TABLE.add(p);
         return p;
     }
@@ -68,7 +72,8 @@ final class Primitives {
             for (int i = 0; i < inputs.length; i++) {
                 next[i] = inputs[i] == null ? null : inputs[i].gradNode();
             }
-            PrimitiveNode node = new PrimitiveNode(p.nodeName(), next, vjp, PrimitiveNode.NOTHING_SAVED);
+            PrimitiveNode node = new PrimitiveNode(p.nodeName(), next, vjp, PrimitiveNode.NOTHING_SAVED,
+                    p.ownership());
             result.gradFn = node;
             if (save.length > 0) {
                 SavedTensor[] saved = new SavedTensor[save.length];
@@ -609,7 +614,7 @@ final class Primitives {
                 tangents -> tangents[0].reshape(shape));
     }
 
-    static final Primitive PERMUTE = declare("Permute", true);
+    static final Primitive PERMUTE = declare("Permute", true, Primitive.GradOwnership.VIEW_OF_GRAD);
 
     static Tensor permute(Tensor x, int[] dims) {
         int rank = x.shape.length;
@@ -834,7 +839,7 @@ final class Primitives {
     // =====================================================================================
     // Matrix product of (batched) matrices; 1-d operands are handled by Tensor.matmul.
 
-    static final Primitive MATMUL = declare("Matmul", true);
+    static final Primitive MATMUL = declare("Matmul", true, Primitive.GradOwnership.FRESH);
 
     static Tensor matmul(Tensor a, Tensor b, String aShapeText, String bShapeText) {
         int m = a.shape[a.shape.length - 2];

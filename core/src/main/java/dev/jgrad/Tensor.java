@@ -585,9 +585,10 @@ public final class Tensor {
         if (GradMode.isEnabled()) { // createGraph: keep the gradient's own history
             grad = grad == null ? incoming : grad.add(incoming);
         } else if (grad == null && owned && incoming.dtype == dtype && Arrays.equals(incoming.shape, shape)
-                && incoming.gradFn == null && incoming.tangents() == null && incoming.base == null
-                && incoming.isContiguous()) {
-            grad = incoming;
+                && incoming.gradFn == null && incoming.tangents() == null && incoming.isContiguous()) {
+            // a view (w.T()'s gradient, say) is kept as a tensor of its own over the same, unshared memory
+            grad = incoming.base == null ? incoming
+                    : new Tensor(incoming.storage, dtype, incoming.shape, incoming.strides, incoming.offset, null);
         } else if (grad == null) {
             grad = incoming.to(dtype).cloneData(); // a copy: the incoming gradient may be shared with other leaves
         } else {

@@ -155,6 +155,36 @@ class AutogradApiTest {
                 Autograd.grad(List.of(gz.sum()), List.of(z), null, false, false, false).get(0).toDoubleArray(), TOL);
     }
 
+    /**
+     * A matmul's gradients are fresh memory, and a transpose passes its gradient on as a view, so the weight of
+     * x @ w.T() keeps its gradient without a copy. It must still be a tensor of its own: not a view, not shared
+     * with a gradient a hook has seen, and correct when later backward passes accumulate into it.
+     */
+    @Test
+    void aWeightKeepsItsMatmulGradientWithoutACopyButNeverShared() {
+        Generator g = new Generator(4);
+        Tensor x = g.uniform(-1, 1, DType.FLOAT64, 6, 5);
+        Tensor w = g.uniform(-1, 1, DType.FLOAT64, 4, 5).requiresGrad(true);
+        Tensor expected = Tensor.ones(DType.FLOAT64, 6, 4).mT().matmul(x); // d sum(x @ w.T) / dw
+        x.matmul(w.T()).sum().backward();
+        assertTrue(w.grad().allClose(expected, 1e-12, 1e-12));
+        assertFalse(w.grad().isView());
+        assertTrue(w.grad().isContiguous());
+        x.matmul(w.T()).sum().backward();
+        assertTrue(w.grad().allClose(expected.mul(2), 1e-12, 1e-12), "the kept gradient accumulates");
+
+        Tensor v = w.detach().requiresGrad(true);
+        Tensor vt = v.T();
+        Tensor[] seen = new Tensor[1];
+        vt.registerHook(grad -> {
+            seen[0] = grad;
+            return null;
+        });
+        x.matmul(vt).sum().backward();
+        assertTrue(v.grad().allClose(expected, 1e-12, 1e-12));
+        assertFalse(v.grad().sharesStorageWith(seen[0]), "a gradient a hook has seen is copied");
+    }
+
     @Test
     void powerWithAConstantExponentAtZero() { // PyTorch: d/dx x^0 = 0 and d/dx x^2 = 0 at x = 0, not NaN
         for (double c : new double[] {0, 1, 2, 3}) {
