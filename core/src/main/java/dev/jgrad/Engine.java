@@ -115,8 +115,10 @@ final class Engine {
             Node node = ready.pop();
             Task task = task(node);
             Tensor[] inputGrads = null;
-            // A gradient nothing else references (unless a hook has seen it) may be summed into, or kept by a leaf.
-            boolean incomingOwned = task.owned && !node.hasPreHooks();
+            // A gradient nothing else references may be summed into, or kept by a leaf; not once a hook has
+            // seen it or Autograd.grad returns it (nor, through a view, what a node passes on of it).
+            boolean incomingOwned = task.owned && !node.hasPreHooks()
+                    && (captured == null || !captured.containsKey(node));
             if (task.grad != null && task.needed) {
                 Tensor grad = node.runPreHooks(task.grad);
                 task.grad = null;

@@ -185,6 +185,24 @@ class AutogradApiTest {
         assertFalse(v.grad().sharesStorageWith(seen[0]), "a gradient a hook has seen is copied");
     }
 
+    /** A gradient that Autograd.grad returns is the caller's: backward must not sum into it, or into a view of it. */
+    @Test
+    void capturedGradientsAreNeverSummedInto() {
+        Generator g = new Generator(6);
+        Tensor x = g.uniform(-1, 1, DType.FLOAT64, 6, 50); // w has 2000 elements: enough to be summed in place
+        Tensor expectedT = x.mT().matmul(Tensor.ones(DType.FLOAT64, 6, 40)); // d sum(x @ t) / dt, t = w.T()
+        for (boolean directFirst : new boolean[] {true, false}) {
+            Tensor w = g.uniform(-1, 1, DType.FLOAT64, 40, 50).requiresGrad(true);
+            Tensor t = w.T();
+            Tensor viaT = x.matmul(t).sum();
+            Tensor direct = w.mul(w).sum();
+            Tensor loss = directFirst ? direct.add(viaT) : viaT.add(direct);
+            List<Tensor> grads = Autograd.grad(List.of(loss), List.of(t, w), null, false, false, false);
+            assertTrue(grads.get(0).allClose(expectedT, 1e-12, 1e-12), "the gradient of t is left as returned");
+            assertTrue(grads.get(1).allClose(expectedT.mT().add(w.detach().mul(2)), 1e-12, 1e-12));
+        }
+    }
+
     @Test
     void powerWithAConstantExponentAtZero() { // PyTorch: d/dx x^0 = 0 and d/dx x^2 = 0 at x = 0, not NaN
         for (double c : new double[] {0, 1, 2, 3}) {
