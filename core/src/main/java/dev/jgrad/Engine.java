@@ -4,6 +4,7 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
@@ -117,13 +118,13 @@ final class Engine {
             Tensor[] inputGrads = null;
             // A gradient nothing else references may be summed into, or kept by a leaf; not once a hook has
             // seen it or Autograd.grad returns it (nor, through a view, what a node passes on of it).
-            boolean incomingOwned = task.owned && !node.hasPreHooks()
-                    && (captured == null || !captured.containsKey(node));
+            boolean isCaptured = captured != null && captured.containsKey(node);
+            boolean incomingOwned = task.owned && !node.hasPreHooks() && !isCaptured;
             if (task.grad != null && task.needed) {
                 Tensor grad = node.runPreHooks(task.grad);
                 task.grad = null;
                 task.owned = false;
-                if (captured != null && captured.containsKey(node)) {
+                if (isCaptured) {
                     captured.put(node, grad);
                 }
                 if (captured == null || anyChildNeeded(node)) {
@@ -155,21 +156,21 @@ final class Engine {
         }
     }
 
+    /** Below this many elements a fresh sum is as cheap as an in-place one (scalars take a 0-d fast path). */
+    private static final int IN_PLACE_MIN = 1024;
+
     /**
      * Adds gradient g ({@code owned}: referenced by nothing else) into what the task holds. A sum is a fresh
      * tensor that only this run sees, so further terms go into an owned gradient in place (unless a graph or
      * tangents are being built through it).
      */
-    /** Below this many elements a fresh sum is as cheap as an in-place one (scalars take a 0-d fast path). */
-    private static final int IN_PLACE_MIN = 1024;
-
     private static void accumulate(Task task, Tensor g, boolean owned) {
         Tensor sum = task.grad;
         if (sum == null) {
             task.grad = g;
             task.owned = owned;
         } else if (task.owned && sum.numel() >= IN_PLACE_MIN && !GradMode.isEnabled() && sum.dtype == g.dtype
-                && sum.tangents() == null && g.tangents() == null && java.util.Arrays.equals(sum.shape, g.shape)) {
+                && sum.tangents() == null && g.tangents() == null && Arrays.equals(sum.shape, g.shape)) {
             sum.addInPlace(g);
         } else {
             task.grad = sum.add(g);

@@ -576,10 +576,10 @@ public final class Tensor {
         tangents = tangent == null ? Tangents.without(tangents(), level) : Tangents.with(tangents(), level, tangent);
     }
 
-    /** Synchronized: backward passes on several threads may share this leaf. */
     /**
      * Adds a gradient into {@link #grad()}. {@code owned}: nothing else references {@code incoming}, so a first
-     * gradient of this dtype and layout is kept as it is rather than copied.
+     * gradient of this dtype and layout is kept as it is rather than copied. Synchronized: backward passes on
+     * several threads may share this leaf.
      */
     synchronized void accumulateGrad(Tensor incoming, boolean owned) {
         if (GradMode.isEnabled()) { // createGraph: keep the gradient's own history
@@ -2064,11 +2064,6 @@ public final class Tensor {
     }
 
     /**
-     * The common path of every in-place op: checks that it is allowed and that {@code other} broadcasts to
-     * this shape, computes the new value out of place, writes it into this tensor's memory, bumps the
-     * version and, when recording, makes this tensor (or, for a view, its base) continue from the op's node.
-     */
-    /**
      * An arithmetic in-place op. When nothing is recorded (no graph, no tangents) and {@code other} has this
      * dtype and does not share this tensor's memory, the kernel writes straight into this dense tensor: one
      * pass and no temporary. Otherwise it is {@link #inPlace}, which computes the new value and copies it in.
@@ -2086,6 +2081,11 @@ public final class Tensor {
         return this;
     }
 
+    /**
+     * The common path of every in-place op: checks that it is allowed and that {@code other} broadcasts to
+     * this shape, computes the new value out of place, writes it into this tensor's memory, bumps the
+     * version and, when recording, makes this tensor (or, for a view, its base) continue from the op's node.
+     */
     private Tensor inPlace(String op, Function<Tensor, Tensor> newValue, Tensor other) {
         boolean recording = GradMode.isEnabled();
         if (recording && requiresGradLeaf && gradFn == null) {
