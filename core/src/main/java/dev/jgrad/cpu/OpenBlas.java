@@ -11,23 +11,20 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * cblas_sgemm and cblas_dgemm of a system OpenBLAS through FFM, for {@code jgrad.blas=openblas}. Operands are passed
- * in place (heap arrays, during a critical call) up to a size, and as off-heap copies above it, so that a long call
- * does not hold up the JVM's safepoints.
+ * cblas_sgemm and cblas_dgemm of a system OpenBLAS through FFM, for {@code jgrad.blas=openblas}. The library reads
+ * and writes the Java arrays in place, during critical calls. A critical call holds up the JVM's safepoints (and so
+ * every other thread's garbage collection) until it returns, so a large product is cut into blocks of bounded work
+ * (see {@link Blocking}): along the depth first, where the blocks' packing adds up to one call's, then along the rows.
  */
 final class OpenBlas {
     private static final int ROW_MAJOR = 101;
     private static final int NO_TRANS = 111;
     private static final int TRANS = 112;
-    /** m * n * k up to which the call reads the Java arrays in place (about 10 ms of work at peak). */
-    private static final long IN_PLACE_MAX_WORK = 1L << 30;
     /** Library names tried in order, unless the system property jgrad.blas.library names one. */
     private static final List<String> NAMES = List.of("libopenblas.so.0", "libopenblas.so", "libopenblas.dylib",
             "openblas");
 
     private final String library;
-    private final MethodHandle sgemmInPlace;
-    private final MethodHandle dgemmInPlace;
     private final MethodHandle sgemm;
     private final MethodHandle dgemm;
 
@@ -43,10 +40,8 @@ final class OpenBlas {
         FunctionDescriptor fd = FunctionDescriptor.ofVoid(i, i, i, i, i, i, ValueLayout.JAVA_DOUBLE, p, i, p, i,
                 ValueLayout.JAVA_DOUBLE, p, i);
         Linker.Option heap = Linker.Option.critical(true);
-        sgemmInPlace = linker.downcallHandle(s, fs, heap);
-        dgemmInPlace = linker.downcallHandle(d, fd, heap);
-        sgemm = linker.downcallHandle(s, fs);
-        dgemm = linker.downcallHandle(d, fd);
+        sgemm = linker.downcallHandle(s, fs, heap);
+        dgemm = linker.downcallHandle(d, fd, heap);
         // Use the CPU backend's thread count.
         lookup.find("openblas_set_num_threads").ifPresent(f -> {
             try {
@@ -95,72 +90,94 @@ final class OpenBlas {
         return null;
     }
 
-    /** c[offC..] (m x n, row-major) = a @ b for BLAS-readable layouts la, lb (see {@link #layout}). Modifies c. */
-    void sgemm(float[] a, int offA, int[] la, float[] b, int offB, int[] lb, float[] c, int offC, int m, int n, int k) {
-        sgemm(a, offA, la, b, offB, lb, c, offC, m, n, k, (long) m * n * k <= IN_PLACE_MAX_WORK);
+    /**
+     * How a product is cut into calls: each does at most {@code maxWork} multiply-adds, unless the blocks are already
+     * {@code minDepth} deep and {@code minRows} high (smaller ones would spend more on packing than they save).
+     */
+    record Blocking(long maxWork, int minDepth, int minRows) {
+        /** About 10 ms of work at this machine's peak; 256 is OpenBLAS's own depth block on Haswell-class cores. */
+        static final Blocking DEFAULT = new Blocking(1L << 30, 256, 64);
+
+        /** Depth of the blocks for an m x n x k product: k when it fits, else k cut into equal parts. */
+        int depth(int m, int n, int k) {
+            return evenly(k, Math.max(minDepth, maxWork / Math.max(1, (long) m * n)));
+        }
+
+        /** Rows of the blocks for an m x n x k product cut to the given depth. */
+        int rows(int m, int n, int depth) {
+            return evenly(m, Math.max(minRows, maxWork / Math.max(1, (long) n * depth)));
+        }
+
+        /** The size of blocks at most {@code max} long that cut {@code length} into equal parts (the last shorter). */
+        private static int evenly(int length, long max) {
+            if (length <= max) {
+                return Math.max(1, length);
+            }
+            long parts = (length + max - 1) / max;
+            return (int) ((length + parts - 1) / parts);
+        }
     }
 
-    /** As above, reading the arrays in place or through off-heap copies as asked. */
+    /** One call on a block: rows x n x depth, the operands' element offsets, and whether it adds to c. */
+    @FunctionalInterface
+    private interface BlockCall {
+        void call(int rows, int depth, long offA, long offB, long offC, boolean accumulate) throws Throwable;
+    }
+
+    /** c[offC..] (m x n, row-major) = a @ b for BLAS-readable layouts la, lb (see {@link #layout}). Modifies c. */
+    void sgemm(float[] a, int offA, int[] la, float[] b, int offB, int[] lb, float[] c, int offC, int m, int n, int k) {
+        sgemm(a, offA, la, b, offB, lb, c, offC, m, n, k, Blocking.DEFAULT);
+    }
+
+    /** As above, cut into calls as {@code blocking} says. */
     void sgemm(float[] a, int offA, int[] la, float[] b, int offB, int[] lb, float[] c, int offC, int m, int n, int k,
-            boolean inPlace) {
-        try {
-            if (inPlace) {
-                sgemmInPlace.invokeExact(ROW_MAJOR, la[0], lb[0], m, n, k, 1f,
-                        MemorySegment.ofArray(a).asSlice((long) offA * Float.BYTES), la[1],
-                        MemorySegment.ofArray(b).asSlice((long) offB * Float.BYTES), lb[1], 0f,
-                        MemorySegment.ofArray(c).asSlice((long) offC * Float.BYTES), n);
-                return;
-            }
-            try (Arena arena = Arena.ofConfined()) {
-                MemorySegment na = copy(arena, MemorySegment.ofArray(a), offA, extent(m, k, la), Float.BYTES);
-                MemorySegment nb = copy(arena, MemorySegment.ofArray(b), offB, extent(k, n, lb), Float.BYTES);
-                MemorySegment nc = arena.allocate((long) m * n * Float.BYTES, 64);
-                sgemm.invokeExact(ROW_MAJOR, la[0], lb[0], m, n, k, 1f, na, la[1], nb, lb[1], 0f, nc, n);
-                MemorySegment.copy(nc, ValueLayout.JAVA_FLOAT, 0, c, offC, m * n);
-            }
-        } catch (Throwable e) {
-            throw new IllegalStateException("cblas_sgemm failed", e);
-        }
+            Blocking blocking) {
+        MemorySegment sa = MemorySegment.ofArray(a), sb = MemorySegment.ofArray(b), sc = MemorySegment.ofArray(c);
+        inBlocks("cblas_sgemm", offA, la, offB, lb, offC, m, n, k, blocking, (rows, depth, oa, ob, oc, accumulate) -> {
+            // A statement, so that invokeExact's type is void, the handle's.
+            sgemm.invokeExact(ROW_MAJOR, la[0], lb[0], rows, n, depth, 1f, sa.asSlice(oa * Float.BYTES), la[1],
+                    sb.asSlice(ob * Float.BYTES), lb[1], accumulate ? 1f : 0f, sc.asSlice(oc * Float.BYTES), n);
+        });
     }
 
     /** c[offC..] (m x n, row-major) = a @ b for BLAS-readable layouts la, lb (see {@link #layout}). Modifies c. */
     void dgemm(double[] a, int offA, int[] la, double[] b, int offB, int[] lb, double[] c, int offC, int m, int n, int k) {
-        dgemm(a, offA, la, b, offB, lb, c, offC, m, n, k, (long) m * n * k <= IN_PLACE_MAX_WORK);
+        dgemm(a, offA, la, b, offB, lb, c, offC, m, n, k, Blocking.DEFAULT);
     }
 
-    /** As above, reading the arrays in place or through off-heap copies as asked. */
+    /** As above, cut into calls as {@code blocking} says. */
     void dgemm(double[] a, int offA, int[] la, double[] b, int offB, int[] lb, double[] c, int offC, int m, int n, int k,
-            boolean inPlace) {
+            Blocking blocking) {
+        MemorySegment sa = MemorySegment.ofArray(a), sb = MemorySegment.ofArray(b), sc = MemorySegment.ofArray(c);
+        inBlocks("cblas_dgemm", offA, la, offB, lb, offC, m, n, k, blocking, (rows, depth, oa, ob, oc, accumulate) -> {
+            // A statement, so that invokeExact's type is void, the handle's.
+            dgemm.invokeExact(ROW_MAJOR, la[0], lb[0], rows, n, depth, 1d, sa.asSlice(oa * Double.BYTES), la[1],
+                    sb.asSlice(ob * Double.BYTES), lb[1], accumulate ? 1d : 0d, sc.asSlice(oc * Double.BYTES), n);
+        });
+    }
+
+    /**
+     * Calls {@code call} on each block of c = a @ b: row blocks of c in turn, each summed over the depth blocks (the
+     * first writes c, the rest add to it). Offsets step along a's rows and columns and b's rows by their strides.
+     */
+    private static void inBlocks(String function, int offA, int[] la, int offB, int[] lb, int offC, int m, int n,
+            int k, Blocking blocking, BlockCall call) {
+        int depth = blocking.depth(m, n, k);
+        int rows = blocking.rows(m, n, depth);
+        long aRowStride = la[0] == NO_TRANS ? la[1] : 1, aColStride = la[0] == NO_TRANS ? 1 : la[1];
+        long bRowStride = lb[0] == NO_TRANS ? lb[1] : 1;
         try {
-            if (inPlace) {
-                dgemmInPlace.invokeExact(ROW_MAJOR, la[0], lb[0], m, n, k, 1d,
-                        MemorySegment.ofArray(a).asSlice((long) offA * Double.BYTES), la[1],
-                        MemorySegment.ofArray(b).asSlice((long) offB * Double.BYTES), lb[1], 0d,
-                        MemorySegment.ofArray(c).asSlice((long) offC * Double.BYTES), n);
-                return;
-            }
-            try (Arena arena = Arena.ofConfined()) {
-                MemorySegment na = copy(arena, MemorySegment.ofArray(a), offA, extent(m, k, la), Double.BYTES);
-                MemorySegment nb = copy(arena, MemorySegment.ofArray(b), offB, extent(k, n, lb), Double.BYTES);
-                MemorySegment nc = arena.allocate((long) m * n * Double.BYTES, 64);
-                dgemm.invokeExact(ROW_MAJOR, la[0], lb[0], m, n, k, 1d, na, la[1], nb, lb[1], 0d, nc, n);
-                MemorySegment.copy(nc, ValueLayout.JAVA_DOUBLE, 0, c, offC, m * n);
+            for (int i = 0; i < m; i += rows) {
+                int r = Math.min(rows, m - i);
+                int p = 0;
+                do { // once at least, so that k = 0 writes zeros
+                    call.call(r, Math.min(depth, k - p), offA + i * aRowStride + p * aColStride,
+                            offB + p * bRowStride, offC + (long) i * n, p > 0);
+                    p += depth;
+                } while (p < k);
             }
         } catch (Throwable e) {
-            throw new IllegalStateException("cblas_dgemm failed", e);
+            throw new IllegalStateException(function + " failed", e);
         }
-    }
-
-    /** Elements BLAS reads for a rows x cols operand of layout l: (outer - 1) * ld + inner. */
-    private static long extent(int rows, int cols, int[] l) {
-        int outer = l[0] == NO_TRANS ? rows : cols;
-        int inner = l[0] == NO_TRANS ? cols : rows;
-        return (long) (outer - 1) * l[1] + inner;
-    }
-
-    private static MemorySegment copy(Arena arena, MemorySegment heap, int off, long elements, int bytes) {
-        MemorySegment n = arena.allocate(elements * bytes, 64);
-        MemorySegment.copy(heap, (long) off * bytes, n, 0, elements * bytes);
-        return n;
     }
 }

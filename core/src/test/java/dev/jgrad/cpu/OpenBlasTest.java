@@ -1,11 +1,13 @@
 package dev.jgrad.cpu;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import java.util.Arrays;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
@@ -48,7 +50,25 @@ class OpenBlasTest {
         }
     }
 
-    private static void check(OpenBlas blas, Random rnd, int m, int k, int n, boolean ta, boolean tb, boolean inPlace) {
+    @Test
+    void blockingCutsLargeProductsIntoEqualPartsNoSmallerThanItsMinimums() {
+        OpenBlas.Blocking blocking = OpenBlas.Blocking.DEFAULT;
+        assertEquals(1024, blocking.depth(1024, 1024, 1024)); // 2^30: one call
+        assertEquals(1024, blocking.rows(1024, 1024, 1024));
+        assertEquals(256, blocking.depth(2048, 2048, 2048)); // eight depth blocks of 2^30
+        assertEquals(2048, blocking.rows(2048, 2048, 256));
+        assertEquals(250, blocking.depth(2048, 2048, 1000)); // four equal parts, not 256 + 256 + 256 + 232
+        assertEquals(256, blocking.depth(8192, 8192, 8192)); // never shallower than 256 ...
+        assertEquals(512, blocking.rows(8192, 8192, 256)); // ... then rows
+        assertEquals(64, blocking.rows(8192, 1 << 20, 256)); // never fewer than 64
+        assertEquals(1, blocking.depth(3, 3, 0));
+    }
+
+    /** Small blockings make the test's small products run in many calls, covering every offset. */
+    private static final OpenBlas.Blocking[] BLOCKINGS = {OpenBlas.Blocking.DEFAULT, new OpenBlas.Blocking(1, 1, 1),
+        new OpenBlas.Blocking(300, 8, 3)};
+
+    private static void check(OpenBlas blas, Random rnd, int m, int k, int n, boolean ta, boolean tb, boolean split) {
         int off = 2;
         double[] a = new double[off + m * k];
         double[] b = new double[off + k * n];
@@ -66,8 +86,10 @@ class OpenBlasTest {
         assertNotNull(lb);
         double[] expected = new double[m * n];
         ScalarGemmF64.multiply(a, off, rsA, csA, b, off, rsB, csB, expected, 0, n, m, n, k);
-        double[] got64 = new double[m * n];
-        blas.dgemm(a, off, la, b, off, lb, got64, 0, m, n, k, inPlace);
+        OpenBlas.Blocking blocking = BLOCKINGS[split ? 1 + rnd.nextInt(2) : 0];
+        double[] got64 = new double[off + m * n];
+        Arrays.fill(got64, Double.NaN); // beta = 0 must overwrite, not scale
+        blas.dgemm(a, off, la, b, off, lb, got64, off, m, n, k, blocking);
         float[] af = new float[a.length];
         float[] bf = new float[b.length];
         for (int i = 0; i < a.length; i++) {
@@ -76,17 +98,23 @@ class OpenBlasTest {
         for (int i = 0; i < b.length; i++) {
             bf[i] = (float) b[i];
         }
-        float[] got32 = new float[m * n];
-        blas.sgemm(af, off, la, bf, off, lb, got32, 0, m, n, k, inPlace);
+        float[] got32 = new float[off + m * n];
+        Arrays.fill(got32, Float.NaN);
+        blas.sgemm(af, off, la, bf, off, lb, got32, off, m, n, k, blocking);
         String what = "m " + m + ", k " + k + ", n " + n + (ta ? ", a transposed" : "") + (tb ? ", b transposed" : "")
-                + (inPlace ? ", in place" : ", copied");
+                + ", " + blocking;
+        for (int i = 0; i < off; i++) {
+            if (!Double.isNaN(got64[i]) || !Float.isNaN(got32[i])) {
+                fail(what + ": wrote before c's offset");
+            }
+        }
         for (int i = 0; i < m * n; i++) {
             // Values in [-1, 1]: |c| <= k, so the tolerance table's relative bounds scale with k.
-            if (Math.abs(got64[i] - expected[i]) > 1e-12 * k) {
-                fail(what + ": dgemm element " + i + " is " + got64[i] + ", expected " + expected[i]);
+            if (!(Math.abs(got64[off + i] - expected[i]) <= 1e-12 * k)) {
+                fail(what + ": dgemm element " + i + " is " + got64[off + i] + ", expected " + expected[i]);
             }
-            if (Math.abs(got32[i] - expected[i]) > 1e-5 * Math.sqrt(k) * k) {
-                fail(what + ": sgemm element " + i + " is " + got32[i] + ", expected " + expected[i]);
+            if (!(Math.abs(got32[off + i] - expected[i]) <= 1e-5 * Math.sqrt(k) * k)) {
+                fail(what + ": sgemm element " + i + " is " + got32[off + i] + ", expected " + expected[i]);
             }
         }
     }
