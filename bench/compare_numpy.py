@@ -4,6 +4,7 @@ ratios. A measuring script only: jgrad never depends on NumPy at run time.
 
     python3 bench/compare_numpy.py            # one JSON line per workload, impl "numpy"
     python3 bench/compare_numpy.py --threads 1
+    python3 bench/compare_numpy.py --only matmul_f32_2048
 
 Prints {"workload", "impl": "numpy", "device": "cpu", "threads", "median_s", "min_s"} per line, plus the
 BLAS and NumPy versions as an "info" line first. --threads sets OPENBLAS_NUM_THREADS (and the other BLAS
@@ -27,6 +28,7 @@ def bench(fn, reps=REPS, warm=WARM):
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--threads", type=int, help="BLAS threads (default: the BLAS default, all cores)")
+    ap.add_argument("--only", nargs="+", metavar="NAME", help="run only these workloads")
     ap.add_argument("--reps", type=int, default=REPS)
     ap.add_argument("--warmup", type=int, default=WARM)
     args = ap.parse_args()
@@ -46,6 +48,8 @@ def main():
     rng = np.random.default_rng(0)
     for name, n, dtype in (("matmul_f32_500", 500, np.float32), ("matmul_f32_1024", 1024, np.float32),
                            ("matmul_f32_2048", 2048, np.float32), ("matmul_f64_1024", 1024, np.float64)):
+        if args.only and name not in args.only:
+            continue
         a = rng.standard_normal((n, n)).astype(dtype)
         b = rng.standard_normal((n, n)).astype(dtype)
         med, mn = bench(lambda: (a @ b)[0, 0].item(), args.reps, args.warmup)   # result read, as jgrad does

@@ -1,10 +1,12 @@
 #!/usr/bin/env python3
 """Turns the JSON lines of one side-by-side run (bench/side_by_side.sh) into the Markdown tables of
 docs/PERFORMANCE.md: jgrad and NumPy measured here, with ratio columns, and the reference figures of
-WORKLOADS.md (measured elsewhere, labelled as such).
+WORKLOADS.md (measured elsewhere, labelled as such). Lines tagged with a "round" (the interleaved matmul
+rounds) make a table of their own, and the matmul targets are judged on the median of their ratios.
 
     python3 bench/perf_table.py target/side-by-side/results.jsonl"""
-import json, sys
+import json, statistics, sys
+from collections import defaultdict
 
 # WORKLOADS.md, "Reference figures" (medians in ms, measured elsewhere, 2026-11-23)
 TORCH_XEON_2T = {"scalar_graph": 0.045, "scalar_points_100": 7.3, "sin_fit_50x50": 9.8, "hvp_d50000": 0.98,
@@ -32,12 +34,15 @@ def ratio(a, b):
 
 def main(path):
     jgrad, numpy, peak = {}, {}, {}
+    rounds = defaultdict(dict)   # (workload, round) -> impl -> result
     for line in open(path):
         line = line.strip()
         if not line.startswith("{"):
             continue
         r = json.loads(line)
-        if r.get("impl") == "jgrad":
+        if "round" in r:
+            rounds[(r["workload"], r["round"])][r["impl"]] = r
+        elif r.get("impl") == "jgrad":
             jgrad[r["workload"]] = r
         elif r.get("impl") == "numpy":
             numpy[r["workload"]] = r
@@ -62,16 +67,35 @@ def main(path):
             extra = f" (n = {r['n']})" if "n" in r else ""
             print(f"| {k} | {r['value']} {r['unit']}{extra} |")
         print()
+    # NumPy time / jgrad time per interleaved round, by workload.
+    speeds = defaultdict(list)
+    for (name, _), impls in sorted(rounds.items()):
+        if "jgrad" in impls and "numpy" in impls:
+            speeds[name].append(impls["numpy"]["median_s"] / impls["jgrad"]["median_s"])
+    if speeds:
+        print("| interleaved rounds: NumPy time / jgrad time | each round | median |")
+        print("|---|---|---:|")
+        for name, values in speeds.items():
+            print(f"| {name} | {', '.join(f'{v:.2f}×' for v in values)} | {statistics.median(values):.2f}× |")
+        print()
     print("| target (issue 5) | measured | target | met |")
     print("|---|---:|---:|---|")
 
     def target(label, value, goal, ok):
-        print(f"| {label} | {value} | {goal} | {'yes' if ok else 'no'} |")
+        print(f"| {label} | {value} | {goal} | {ok if isinstance(ok, str) else 'yes' if ok else 'no'} |")
 
     for name in ("matmul_f32_1024", "matmul_f32_2048", "matmul_f64_1024"):
-        if name in jgrad and name in numpy:
+        if name in speeds:
+            speed = statistics.median(speeds[name])
+            label = f"{name}: NumPy time / jgrad time (median of {len(speeds[name])} interleaved rounds)"
+        elif name in jgrad and name in numpy:
             speed = numpy[name]["median_s"] / jgrad[name]["median_s"]
-            target(f"{name}: NumPy time / jgrad time", f"{speed:.3f}×", "≥ 0.85× (pure Java)", speed >= 0.85)
+            label = f"{name}: NumPy time / jgrad time"
+        else:
+            continue
+        # The run does not say which GEMM served (jgrad.blas), so both goals are checked.
+        met = "both" if speed >= 0.97 else "pure Java's only" if speed >= 0.85 else "no"
+        target(label, f"{speed:.3f}×", "≥ 0.85× pure Java, ≥ 0.97× through OpenBLAS", met)
     for name, limit in (("scalar_graph", 0.001), ("scalar_points_100", 0.2), ("sin_fit_50x50", 1),
                         ("hvp_d50000", 1), ("elementwise_16M_fwd_bwd", 200)):
         if name in jgrad:
