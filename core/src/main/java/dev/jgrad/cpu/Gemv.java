@@ -53,11 +53,14 @@ final class Gemv {
                 }
             });
         } else if (rsM == 1) {
+            int block = OUT_BLOCK_BYTES / Double.BYTES;
             CpuPool.run(parts, part -> {
-                int from = begin(part, parts, m);
-                int length = begin(part + 1, parts, m) - from;
-                for (int p = 0; p < k; p++) {
-                    axpy(v[offV + p * incV], mat, offM + p * csM + from, out, offOut + from, length);
+                // Block by block of out, each summed over every column of the matrix while it stays in L1.
+                for (int from = begin(part, parts, m), end = begin(part + 1, parts, m); from < end; from += block) {
+                    int length = Math.min(block, end - from);
+                    for (int p = 0; p < k; p++) {
+                        axpy(v[offV + p * incV], mat, offM + p * csM + from, out, offOut + from, length);
+                    }
                 }
             });
         } else {
@@ -75,17 +78,27 @@ final class Gemv {
                 }
             });
         } else if (rsM == 1) {
+            int block = OUT_BLOCK_BYTES / Float.BYTES;
             CpuPool.run(parts, part -> {
-                int from = begin(part, parts, m);
-                int length = begin(part + 1, parts, m) - from;
-                for (int p = 0; p < k; p++) {
-                    axpy(v[offV + p * incV], mat, offM + p * csM + from, out, offOut + from, length);
+                // Block by block of out, each summed over every column of the matrix while it stays in L1.
+                for (int from = begin(part, parts, m), end = begin(part + 1, parts, m); from < end; from += block) {
+                    int length = Math.min(block, end - from);
+                    for (int p = 0; p < k; p++) {
+                        axpy(v[offV + p * incV], mat, offM + p * csM + from, out, offOut + from, length);
+                    }
                 }
             });
         } else {
             scalarGemv(mat, offM, rsM, csM, v, offV, incV, out, offOut, m, k);
         }
     }
+
+    /**
+     * Bytes of out summed at once when the matrix is read down its columns (out += v(p) * column p for each p):
+     * a block that stays in L1 over all p. Summed over whole ranges, out went to L2 and back once per column
+     * (Aᵀ g for A 10 x 50000 float64: 120-185 us, against 60-120 us for A v).
+     */
+    private static final int OUT_BLOCK_BYTES = 8 * 1024;
 
     /** Products of at least 2^17 multiply-adds are split over the pool, by ranges of output rows. */
     private static int parts(int m, int k) {

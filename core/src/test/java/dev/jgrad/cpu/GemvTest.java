@@ -67,6 +67,49 @@ class GemvTest {
         }
     }
 
+    /**
+     * Read down its columns (out += v(p) * column p), a long matrix is summed block by block of out, in parallel
+     * ranges: each element is still the fma chain over p = 0, 1, ..., bit for bit, across blocks and ranges.
+     */
+    @Test
+    void columnProductsAcrossBlocksAndThreadsAreTheFmaChainBitForBit() {
+        Random rnd = new Random(5);
+        for (int m : new int[] {1023, 1024, 1025, 2047, 2049, 5001, 50_000}) {
+            for (int k : new int[] {3, 10, 31}) {
+                double[] mat = new double[m * k];
+                double[] v = new double[k];
+                for (int i = 0; i < mat.length; i++) {
+                    mat[i] = rnd.nextDouble() - 0.5;
+                }
+                for (int i = 0; i < k; i++) {
+                    v[i] = rnd.nextDouble() - 0.5;
+                }
+                float[] matF = new float[mat.length];
+                float[] vF = new float[k];
+                for (int i = 0; i < mat.length; i++) {
+                    matF[i] = (float) mat[i];
+                }
+                for (int i = 0; i < k; i++) {
+                    vF[i] = (float) v[i];
+                }
+                double[] actual = new double[m];
+                float[] actualF = new float[m];
+                Gemv.gemv(mat, 0, 1, m, v, 0, 1, actual, 0, m, k);
+                Gemv.gemv(matF, 0, 1, m, vF, 0, 1, actualF, 0, m, k);
+                for (int i = 0; i < m; i++) {
+                    double chain = 0;
+                    float chainF = 0;
+                    for (int p = 0; p < k; p++) {
+                        chain = Math.fma(v[p], mat[p * m + i], chain);
+                        chainF = Math.fma(vF[p], matF[p * m + i], chainF);
+                    }
+                    assertEquals(chain, actual[i], "float64 m=" + m + " k=" + k + " element " + i);
+                    assertEquals(chainF, actualF[i], "float32 m=" + m + " k=" + k + " element " + i);
+                }
+            }
+        }
+    }
+
     @Test
     void vectorTimesMatrixIsTheTransposedProduct() {
         // c (1 x 3) = a (1 x 2) @ b (2 x 3)
