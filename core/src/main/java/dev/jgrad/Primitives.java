@@ -842,6 +842,11 @@ final class Primitives {
     static final Primitive MATMUL = declare("Matmul", true, Primitive.GradOwnership.FRESH);
 
     static Tensor matmul(Tensor a, Tensor b, String aShapeText, String bShapeText) {
+        return matmul(a, b, aShapeText, bShapeText, null);
+    }
+
+    /** As above; {@code known}: the product's values when already computed (a fused tangent), or null. */
+    private static Tensor matmul(Tensor a, Tensor b, String aShapeText, String bShapeText, Object known) {
         int m = a.shape[a.shape.length - 2];
         int k = a.shape[a.shape.length - 1];
         int k2 = b.shape[b.shape.length - 2];
@@ -867,8 +872,24 @@ final class Primitives {
         }
         MatmulOperand xo = matmulOperand(x, batch);
         MatmulOperand yo = matmulOperand(y, batch);
-        Object data = CpuKernels.matmul(xo.data, xo.offset, xo.batchStride, xo.rowStride, xo.colStride,
-                yo.data, yo.offset, yo.batchStride, yo.rowStride, yo.colStride, Shapes.numel(batch), m, k, n);
+        Object data = known;
+        // A matrix times a column that carries a tangent (forward over reverse, as in hvp): the product and its
+        // tangent, the same matrix times the tangent, are computed in one pass over the matrix.
+        Tensor columnTangent = known == null ? fusableColumnTangent(x, y) : null;
+        Object tangentData = null;
+        if (columnTangent != null) {
+            MatmulOperand to = matmulOperand(columnTangent, batch);
+            Object[] pair = CpuKernels.matmulColumnPair(xo.data, xo.offset, xo.rowStride, xo.colStride,
+                    yo.data, yo.offset, yo.rowStride, to.data, to.offset, to.rowStride, m, k);
+            if (pair != null) {
+                data = pair[0];
+                tangentData = pair[1];
+            }
+        }
+        if (data == null) {
+            data = CpuKernels.matmul(xo.data, xo.offset, xo.batchStride, xo.rowStride, xo.colStride,
+                    yo.data, yo.offset, yo.batchStride, yo.rowStride, yo.colStride, Shapes.numel(batch), m, k, n);
+        }
         Tensor result = Tensor.wrap(data, Shapes.concat(batch, new int[] {m, n}));
         if (!common.isFloating()) {
             return result;
@@ -881,14 +902,37 @@ final class Primitives {
         // product is formed transposed, so the gradient that reaches w is contiguous and needs no copy.
         boolean xTransposed = transposedLayout(x);
         boolean yTransposed = transposedLayout(y);
+        Object fusedTangent = tangentData;
         return record(MATMUL, result, new Tensor[] {x, y}, new Tensor[] {x, y},
                 (grad, saved) -> grads(
                         needX ? sumToShape(xTransposed ? saved[1].matmul(grad.mT()).mT()
                                 : grad.matmul(saved[1].mT()), xShape) : null,
                         needY ? sumToShape(yTransposed ? grad.mT().matmul(saved[0]).mT()
                                 : saved[0].mT().matmul(grad), yShape) : null),
-                tangents -> plus(tangents[0] == null ? null : tangents[0].matmul(y),
-                        tangents[1] == null ? null : x.matmul(tangents[1])));
+                tangents -> {
+                    if (fusedTangent != null && tangents[0] == null && tangents[1] == columnTangent) {
+                        // x @ tangent, recorded as any product is, with the values computed above
+                        return matmul(x, columnTangent, Shapes.str(xShape), Shapes.str(columnTangent.shape),
+                                fusedTangent);
+                    }
+                    return plus(tangents[0] == null ? null : tangents[0].matmul(y),
+                            tangents[1] == null ? null : x.matmul(tangents[1]));
+                });
+    }
+
+    /**
+     * The tangent of column y in x @ y when the two products can share one pass over x: 2-d float operands, y a
+     * single column with a tangent at exactly one forward level, which propagates, and x with none; else null.
+     */
+    private static Tensor fusableColumnTangent(Tensor x, Tensor y) {
+        Tangents levels = y.tangents();
+        if (x.shape.length != 2 || y.shape.length != 2 || y.shape[1] != 1 || !x.dtype.isFloating()
+                || levels == null || levels.next() != null || x.tangents() != null
+                || !ForwardMode.propagates(levels.level())) {
+            return null;
+        }
+        Tensor tangent = levels.value();
+        return tangent.dtype == y.dtype && Arrays.equals(tangent.shape, y.shape) ? tangent : null;
     }
 
     /** Whether t's last two dims are a transposed contiguous matrix (t.mT() contiguous, t itself not). */

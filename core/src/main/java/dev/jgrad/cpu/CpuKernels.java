@@ -790,6 +790,27 @@ public final class CpuKernels {
         };
     }
 
+    /**
+     * {a @ b1, a @ b2} for one float matrix a (m x k) and two columns b1, b2 (k x 1) in one pass over a, summed as
+     * two {@link #matmul} calls sum them; null when no fused path applies (then compute them apart).
+     */
+    public static Object[] matmulColumnPair(Object a, int offA, int rsA, int csA, Object b1, int offB1, int rsB1,
+            Object b2, int offB2, int rsB2, int m, int k) {
+        if (!Simd.API || k == 0) {
+            return null;
+        }
+        Object c1 = allocate(dtypeOf(a), m);
+        Object c2 = allocate(dtypeOf(a), m);
+        boolean fused = switch (a) {
+            case double[] da -> Gemv.gemvPair(da, offA, rsA, csA, (double[]) b1, offB1, rsB1, (double[]) b2, offB2,
+                    rsB2, (double[]) c1, (double[]) c2, m, k);
+            case float[] fa -> Gemv.gemvPair(fa, offA, rsA, csA, (float[]) b1, offB1, rsB1, (float[]) b2, offB2,
+                    rsB2, (float[]) c1, (float[]) c2, m, k);
+            default -> false;
+        };
+        return fused ? new Object[] {c1, c2} : null;
+    }
+
     /** dst[i] += src[i] over {@code shape}, element by element, so a dst that overlaps itself accumulates. Modifies dst. */
     public static void accumulate(Strided src, Strided dst, int[] shape) {
         Object s = src.data();

@@ -4,7 +4,10 @@ import org.junit.jupiter.api.Test;
 
 import java.util.Random;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The matrix-vector paths against their scalar twin, over odd sizes, both layouts and strided vectors. */
 class GemvTest {
@@ -108,6 +111,66 @@ class GemvTest {
                 }
             }
         }
+    }
+
+    /**
+     * The fused pair (a product and its tangent, one pass over the matrix) sums as two gemv calls do: bit for bit
+     * down columns; along rows up to the final sum of vector lanes, whose order the Vector API leaves open (it
+     * differs between the interpreter and C2), so there within a few ulps.
+     */
+    @Test
+    void pairsOfProductsAreBitForBitTwoProducts() {
+        Random rnd = new Random(6);
+        for (int m : new int[] {1, 2, 7, 17, 1001, 30_000}) {
+            for (int k : new int[] {1, 3, 9, 33, 100}) {
+                double[] mat = new double[1 + m * k];
+                double[] v1 = new double[1 + 2 * k];
+                double[] v2 = new double[1 + 2 * k];
+                for (int i = 0; i < mat.length; i++) {
+                    mat[i] = rnd.nextDouble() - 0.5;
+                }
+                for (int i = 0; i < v1.length; i++) {
+                    v1[i] = rnd.nextDouble() - 0.5;
+                    v2[i] = rnd.nextDouble() - 0.5;
+                }
+                float[] matF = new float[mat.length];
+                float[] v1F = new float[v1.length];
+                float[] v2F = new float[v2.length];
+                for (int i = 0; i < mat.length; i++) {
+                    matF[i] = (float) mat[i];
+                }
+                for (int i = 0; i < v1.length; i++) {
+                    v1F[i] = (float) v1[i];
+                    v2F[i] = (float) v2[i];
+                }
+                // rows (dot products) with contiguous vectors, then columns (axpy) with a strided second vector
+                // (A single row, m = 1, has column stride 1 either way, and gemv reads it by dot products.)
+                for (int[] layout : m == 1 ? new int[][] {{k, 1, 1, 1}} : new int[][] {{k, 1, 1, 1}, {1, m, 1, 2}}) {
+                    int rs = layout[0], cs = layout[1], inc1 = layout[2], inc2 = layout[3];
+                    String what = "m=" + m + " k=" + k + " layout " + rs + "," + cs;
+                    double[] e1 = new double[m], e2 = new double[m], a1 = new double[m], a2 = new double[m];
+                    Gemv.gemv(mat, 1, rs, cs, v1, 1, inc1, e1, 0, m, k);
+                    Gemv.gemv(mat, 1, rs, cs, v2, 1, inc2, e2, 0, m, k);
+                    assertTrue(Gemv.gemvPair(mat, 1, rs, cs, v1, 1, inc1, v2, 1, inc2, a1, a2, m, k), what);
+                    double tol = cs == 1 ? 1e-15 * k : 0;
+                    assertArrayEquals(e1, a1, tol, what);
+                    assertArrayEquals(e2, a2, tol, what);
+                    float[] f1 = new float[m], f2 = new float[m], g1 = new float[m], g2 = new float[m];
+                    Gemv.gemv(matF, 1, rs, cs, v1F, 1, inc1, f1, 0, m, k);
+                    Gemv.gemv(matF, 1, rs, cs, v2F, 1, inc2, f2, 0, m, k);
+                    assertTrue(Gemv.gemvPair(matF, 1, rs, cs, v1F, 1, inc1, v2F, 1, inc2, g1, g2, m, k), what);
+                    float tolF = cs == 1 ? 1e-6f * k : 0;
+                    assertArrayEquals(f1, g1, tolF, what);
+                    assertArrayEquals(f2, g2, tolF, what);
+                }
+            }
+        }
+        // No fused path where gemv would read the two vectors differently (dot products for the first only) or
+        // neither stride is 1: the caller computes the two products apart.
+        double[] mat = new double[12];
+        double[] v = new double[8];
+        assertFalse(Gemv.gemvPair(mat, 0, 3, 1, v, 0, 1, v, 0, 2, new double[4], new double[4], 4, 3));
+        assertFalse(Gemv.gemvPair(mat, 0, 2, 3, v, 0, 1, v, 0, 1, new double[2], new double[2], 2, 3));
     }
 
     @Test
