@@ -873,8 +873,8 @@ final class Primitives {
         MatmulOperand xo = matmulOperand(x, batch);
         MatmulOperand yo = matmulOperand(y, batch);
         Object data = known;
-        // A matrix times a column that carries a tangent (forward over reverse, as in hvp): the product and its
-        // tangent, the same matrix times the tangent, are computed in one pass over the matrix.
+        // A matrix times a column that carries a tangent (forward over reverse, as in hvp): the product and the
+        // product's tangent (the same matrix times the column's tangent) come from one pass over the matrix.
         Tensor columnTangent = known == null ? fusableColumnTangent(x, y) : null;
         Object tangentData = null;
         if (columnTangent != null) {
