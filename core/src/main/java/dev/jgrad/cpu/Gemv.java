@@ -46,21 +46,16 @@ final class Gemv {
     static void gemv(double[] mat, int offM, int rsM, int csM, double[] v, int offV, int incV,
                      double[] out, int offOut, int m, int k) {
         int parts = parts(m, k);
-        if (csM == 1 && incV == 1) {
+        if (byRows(csM, incV)) {
             CpuPool.run(parts, part -> {
                 for (int i = begin(part, parts, m), end = begin(part + 1, parts, m); i < end; i++) {
                     out[offOut + i] = dot(mat, offM + i * rsM, v, offV, k);
                 }
             });
         } else if (rsM == 1) {
-            int block = OUT_BLOCK_BYTES / Double.BYTES;
-            CpuPool.run(parts, part -> {
-                // Block by block of out, each summed over every column of the matrix while it stays in L1.
-                for (int from = begin(part, parts, m), end = begin(part + 1, parts, m); from < end; from += block) {
-                    int length = Math.min(block, end - from);
-                    for (int p = 0; p < k; p++) {
-                        axpy(v[offV + p * incV], mat, offM + p * csM + from, out, offOut + from, length);
-                    }
+            forEachOutBlock(m, k, Double.BYTES, (from, length) -> {
+                for (int p = 0; p < k; p++) {
+                    axpy(v[offV + p * incV], mat, offM + p * csM + from, out, offOut + from, length);
                 }
             });
         } else {
@@ -71,21 +66,16 @@ final class Gemv {
     static void gemv(float[] mat, int offM, int rsM, int csM, float[] v, int offV, int incV,
                      float[] out, int offOut, int m, int k) {
         int parts = parts(m, k);
-        if (csM == 1 && incV == 1) {
+        if (byRows(csM, incV)) {
             CpuPool.run(parts, part -> {
                 for (int i = begin(part, parts, m), end = begin(part + 1, parts, m); i < end; i++) {
                     out[offOut + i] = dot(mat, offM + i * rsM, v, offV, k);
                 }
             });
         } else if (rsM == 1) {
-            int block = OUT_BLOCK_BYTES / Float.BYTES;
-            CpuPool.run(parts, part -> {
-                // Block by block of out, each summed over every column of the matrix while it stays in L1.
-                for (int from = begin(part, parts, m), end = begin(part + 1, parts, m); from < end; from += block) {
-                    int length = Math.min(block, end - from);
-                    for (int p = 0; p < k; p++) {
-                        axpy(v[offV + p * incV], mat, offM + p * csM + from, out, offOut + from, length);
-                    }
+            forEachOutBlock(m, k, Float.BYTES, (from, length) -> {
+                for (int p = 0; p < k; p++) {
+                    axpy(v[offV + p * incV], mat, offM + p * csM + from, out, offOut + from, length);
                 }
             });
         } else {
@@ -100,7 +90,9 @@ final class Gemv {
     static boolean gemvPair(double[] mat, int offM, int rsM, int csM, double[] v1, int offV1, int incV1,
                             double[] v2, int offV2, int incV2, double[] out1, double[] out2, int m, int k) {
         int parts = parts(m, k);
-        if (csM == 1 && incV1 == 1 && incV2 == 1) {
+        boolean rows1 = byRows(csM, incV1);
+        boolean rows2 = byRows(csM, incV2);
+        if (rows1 && rows2) {
             CpuPool.run(parts, part -> {
                 for (int i = begin(part, parts, m), end = begin(part + 1, parts, m); i < end; i++) {
                     dotPair(mat, offM + i * rsM, v1, offV1, v2, offV2, k, out1, out2, i);
@@ -108,20 +100,16 @@ final class Gemv {
             });
             return true;
         }
-        if (rsM == 1 && !(csM == 1 && (incV1 == 1 || incV2 == 1))) { // else gemv would take dot products for one
-            int block = OUT_BLOCK_BYTES / Double.BYTES;
-            CpuPool.run(parts, part -> {
-                for (int from = begin(part, parts, m), end = begin(part + 1, parts, m); from < end; from += block) {
-                    int length = Math.min(block, end - from);
-                    for (int p = 0; p < k; p++) {
-                        axpy(v1[offV1 + p * incV1], mat, offM + p * csM + from, out1, from, length);
-                        axpy(v2[offV2 + p * incV2], mat, offM + p * csM + from, out2, from, length);
-                    }
+        if (rsM == 1 && !rows1 && !rows2) {
+            forEachOutBlock(m, k, Double.BYTES, (from, length) -> {
+                for (int p = 0; p < k; p++) {
+                    axpy(v1[offV1 + p * incV1], mat, offM + p * csM + from, out1, from, length);
+                    axpy(v2[offV2 + p * incV2], mat, offM + p * csM + from, out2, from, length);
                 }
             });
             return true;
         }
-        return false;
+        return false; // gemv would read the two vectors differently
     }
 
     /**
@@ -131,7 +119,9 @@ final class Gemv {
     static boolean gemvPair(float[] mat, int offM, int rsM, int csM, float[] v1, int offV1, int incV1,
                             float[] v2, int offV2, int incV2, float[] out1, float[] out2, int m, int k) {
         int parts = parts(m, k);
-        if (csM == 1 && incV1 == 1 && incV2 == 1) {
+        boolean rows1 = byRows(csM, incV1);
+        boolean rows2 = byRows(csM, incV2);
+        if (rows1 && rows2) {
             CpuPool.run(parts, part -> {
                 for (int i = begin(part, parts, m), end = begin(part + 1, parts, m); i < end; i++) {
                     dotPair(mat, offM + i * rsM, v1, offV1, v2, offV2, k, out1, out2, i);
@@ -139,20 +129,41 @@ final class Gemv {
             });
             return true;
         }
-        if (rsM == 1 && !(csM == 1 && (incV1 == 1 || incV2 == 1))) { // else gemv would take dot products for one
-            int block = OUT_BLOCK_BYTES / Float.BYTES;
-            CpuPool.run(parts, part -> {
-                for (int from = begin(part, parts, m), end = begin(part + 1, parts, m); from < end; from += block) {
-                    int length = Math.min(block, end - from);
-                    for (int p = 0; p < k; p++) {
-                        axpy(v1[offV1 + p * incV1], mat, offM + p * csM + from, out1, from, length);
-                        axpy(v2[offV2 + p * incV2], mat, offM + p * csM + from, out2, from, length);
-                    }
+        if (rsM == 1 && !rows1 && !rows2) {
+            forEachOutBlock(m, k, Float.BYTES, (from, length) -> {
+                for (int p = 0; p < k; p++) {
+                    axpy(v1[offV1 + p * incV1], mat, offM + p * csM + from, out1, from, length);
+                    axpy(v2[offV2 + p * incV2], mat, offM + p * csM + from, out2, from, length);
                 }
             });
             return true;
         }
-        return false;
+        return false; // gemv would read the two vectors differently
+    }
+
+    /** Whether gemv takes dot products along the rows (else it reads the matrix down its columns or strided). */
+    private static boolean byRows(int csM, int incV) {
+        return csM == 1 && incV == 1;
+    }
+
+    /** A block of out: elements [from, from + length). */
+    private interface OutBlock {
+        void sum(int from, int length);
+    }
+
+    /**
+     * Calls {@code block} on each block of out (m elements of {@code elementBytes}) of at most OUT_BLOCK_BYTES, in
+     * the ranges of rows that {@link #parts} splits over the pool: out += v(p) * column p, summed over every p
+     * while the block stays in L1.
+     */
+    private static void forEachOutBlock(int m, int k, int elementBytes, OutBlock block) {
+        int parts = parts(m, k);
+        int size = OUT_BLOCK_BYTES / elementBytes;
+        CpuPool.run(parts, part -> {
+            for (int from = begin(part, parts, m), end = begin(part + 1, parts, m); from < end; from += size) {
+                block.sum(from, Math.min(size, end - from));
+            }
+        });
     }
 
     /**
