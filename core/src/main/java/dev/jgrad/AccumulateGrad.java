@@ -17,6 +17,7 @@ final class AccumulateGrad extends Node {
     }
 
     /** As {@link #apply}, for a gradient that nothing else references: the leaf may keep it without a copy. */
+    @Override
     Tensor[] applyOwned(Tensor grad) {
         variable.accumulateGrad(grad, true);
         return NONE_GRADS;

@@ -116,20 +116,21 @@ final class Engine {
             Node node = ready.pop();
             Task task = task(node);
             Tensor[] inputGrads = null;
-            // A gradient nothing else references may be summed into, or kept by a leaf; not once a hook has
-            // seen it or Autograd.grad returns it (nor, through a view, what a node passes on of it).
+            Tensor grad = null; // the incoming gradient, after the hooks
+            // A gradient nothing else references may be summed into, kept by a leaf or written into by a VJP;
+            // not once a hook has seen it or Autograd.grad returns it (nor, through a view, what a node passes on
+            // of it).
             boolean isCaptured = captured != null && captured.containsKey(node);
             boolean incomingOwned = task.owned && !node.hasPreHooks() && !isCaptured;
             if (task.grad != null && task.needed) {
-                Tensor grad = node.runPreHooks(task.grad);
+                grad = node.runPreHooks(task.grad);
                 task.grad = null;
                 task.owned = false;
                 if (isCaptured) {
                     captured.put(node, grad);
                 }
                 if (captured == null || anyChildNeeded(node)) {
-                    inputGrads = incomingOwned && node instanceof AccumulateGrad leaf ? leaf.applyOwned(grad)
-                            : node.apply(grad);
+                    inputGrads = incomingOwned ? node.applyOwned(grad) : node.apply(grad);
                     if (AnomalyMode.isEnabled()) {
                         checkFinite(node, inputGrads);
                     }
@@ -138,7 +139,6 @@ final class Engine {
                     }
                 }
             }
-            boolean outputsOwned = inputGrads != null && node.returnsOwnedGrads(incomingOwned);
             for (int i = 0; i < node.next.length; i++) {
                 Node child = node.next[i];
                 if (child == null) {
@@ -147,7 +147,7 @@ final class Engine {
                 Task childTask = task(child);
                 Tensor g = inputGrads == null ? null : inputGrads[i];
                 if (g != null) {
-                    accumulate(childTask, g, outputsOwned);
+                    accumulate(childTask, g, node.ownsGrad(inputGrads, i, grad, incomingOwned));
                 }
                 if (--childTask.pending == 0) {
                     ready.push(child);
@@ -156,8 +156,11 @@ final class Engine {
         }
     }
 
-    /** Below this many elements a fresh sum is as cheap as an in-place one (scalars take a 0-d fast path). */
-    private static final int IN_PLACE_MIN = 1024;
+    /**
+     * Below this many elements a fresh result is as cheap as an in-place one (scalars take a 0-d fast path), so
+     * neither sums nor VJPs write into gradients.
+     */
+    static final int IN_PLACE_MIN = 1024;
 
     /**
      * Adds gradient g ({@code owned}: referenced by nothing else) into what the task holds. A sum is a fresh

@@ -33,10 +33,19 @@ public abstract class Node {
     abstract Tensor[] apply(Tensor grad);
 
     /**
-     * Whether the gradients {@link #apply} just returned are referenced by nothing else (so backward may sum
-     * into them in place and a leaf may keep one), given whether the incoming gradient was.
+     * As {@link #apply}, for an incoming gradient that nothing else references: the node may keep it, or write
+     * its result into it.
      */
-    boolean returnsOwnedGrads(boolean incomingOwned) {
+    Tensor[] applyOwned(Tensor grad) {
+        return apply(grad);
+    }
+
+    /**
+     * Whether gradient {@code i} of those {@link #apply} just returned is referenced by nothing else (so backward
+     * may sum into it in place, a leaf may keep it and the next node may write into it), given the incoming
+     * gradient and whether that was.
+     */
+    boolean ownsGrad(Tensor[] grads, int i, Tensor incoming, boolean incomingOwned) {
         return false;
     }
 

@@ -8,6 +8,20 @@ final class PrimitiveNode extends Node {
         Tensor[] apply(Tensor grad, Tensor[] saved);
     }
 
+    /**
+     * A VJP that may write an input gradient into the output gradient's memory when backward hands it over
+     * ({@code gradOwned}: nothing else references it), saving a fresh array per step of an elementwise chain.
+     */
+    @FunctionalInterface
+    interface InPlaceVjp extends Vjp {
+        Tensor[] apply(Tensor grad, Tensor[] saved, boolean gradOwned);
+
+        @Override
+        default Tensor[] apply(Tensor grad, Tensor[] saved) {
+            return apply(grad, saved, false);
+        }
+    }
+
     static final SavedTensor[] NOTHING_SAVED = new SavedTensor[0];
 
     private final Vjp vjp;
@@ -28,12 +42,21 @@ final class PrimitiveNode extends Node {
     }
 
     @Override
-    boolean returnsOwnedGrads(boolean incomingOwned) {
+    boolean ownsGrad(Tensor[] grads, int i, Tensor incoming, boolean incomingOwned) {
         return switch (ownership) {
-            case FRESH -> true;
+            case FRESH -> (grads[i] != incoming || incomingOwned) && returnedOnce(grads, i);
             case VIEW_OF_GRAD -> incomingOwned;
             case UNKNOWN -> false;
         };
+    }
+
+    private static boolean returnedOnce(Tensor[] grads, int i) {
+        for (int j = 0; j < grads.length; j++) {
+            if (j != i && grads[j] == grads[i]) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Saved tensors are filled in after construction because a rule may save the node's own output. */
@@ -44,6 +67,15 @@ final class PrimitiveNode extends Node {
 
     @Override
     Tensor[] apply(Tensor grad) {
+        return vjp.apply(grad, unpackSaved());
+    }
+
+    @Override
+    Tensor[] applyOwned(Tensor grad) {
+        return vjp instanceof InPlaceVjp inPlace ? inPlace.apply(grad, unpackSaved(), true) : apply(grad);
+    }
+
+    private Tensor[] unpackSaved() {
         if (released && savedAnything) {
             throw new AutogradException("Trying to backward through the graph a second time (or to use tensors"
                     + " saved by " + name + " after they were freed). Saved intermediate values of the graph are"
@@ -54,7 +86,7 @@ final class PrimitiveNode extends Node {
         for (int i = 0; i < values.length; i++) {
             values[i] = saved[i].unpack(name);
         }
-        return vjp.apply(grad, values);
+        return values;
     }
 
     @Override

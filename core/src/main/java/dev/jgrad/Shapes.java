@@ -41,6 +41,20 @@ final class Shapes {
         return true;
     }
 
+    /** Whether a tensor of shape {@code from} broadcasts to shape {@code to} as it is (to's shape unchanged). */
+    static boolean broadcastsTo(int[] from, int[] to) {
+        if (from.length > to.length) {
+            return false;
+        }
+        for (int i = 1; i <= from.length; i++) {
+            int d = from[from.length - i];
+            if (d != 1 && d != to[to.length - i]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** NumPy broadcasting of two shapes; fails naming the op. */
     static int[] broadcast(String op, int[] a, int[] b) {
         if (Arrays.equals(a, b)) {

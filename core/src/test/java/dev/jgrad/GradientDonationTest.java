@@ -1,0 +1,172 @@
+package dev.jgrad;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Elementwise VJPs write their result into the incoming gradient when backward hands it over (nothing else
+ * references it). The gradients must equal the out-of-place ones, and a gradient anyone can see (a hook, retainGrad,
+ * Autograd.grad, a graph built through it, a tangent) must never be written into. Sizes are above
+ * Engine.IN_PLACE_MIN, so the in-place path is the one taken.
+ */
+class GradientDonationTest {
+    private static final int N = 3000;
+    private static final double TOL = 1e-12;
+
+    private static Tensor uniform(long seed, int... shape) {
+        return new Generator(seed).uniform(-1, 1, DType.FLOAT64, shape);
+    }
+
+    @Test
+    void inPlaceNumbersExceedTheThreshold() {
+        assertTrue(N >= Engine.IN_PLACE_MIN);
+    }
+
+    /** d/dx sum(c * exp(sin(x)) * x) = c * exp(sin x) * (cos(x) * x + 1), through a chain of owned gradients. */
+    @Test
+    void aChainOfUnaryAndBinaryVjpsGivesTheOutOfPlaceGradient() {
+        Tensor x = uniform(1, N).requiresGrad(true);
+        Tensor c = uniform(2, N);
+        x.sin().exp().mul(c).mul(x).sum().backward();
+        Tensor xd = x.detach();
+        Tensor expected = c.mul(xd.sin().exp()).mul(xd.cos().mul(xd).add(1));
+        assertTrue(x.grad().allClose(expected, TOL, TOL));
+    }
+
+    /** Both factors of x * x are x: one gradient is fresh, the other may be the incoming one; their sum is 2x. */
+    @Test
+    void aSquareSumsBothTerms() {
+        Tensor x = uniform(3, N).requiresGrad(true);
+        x.neg().mul(x.neg()).exp().sum().backward();
+        Tensor xd = x.detach();
+        assertTrue(x.grad().allClose(xd.mul(xd).exp().mul(xd).mul(2), TOL, TOL));
+    }
+
+    /**
+     * A sum passes one gradient to both operands: neither branch may write into it. A difference passes the
+     * incoming gradient itself to its first operand: that one is as writable as the incoming one, here not at all.
+     */
+    @Test
+    void aGradientPassedToTwoBranchesOrSeenByAHookIsNotWrittenInto() {
+        Tensor x = uniform(17, N).requiresGrad(true);
+        Tensor c = uniform(18, N);
+        x.sin().add(x.exp()).mul(c).sum().backward();
+        Tensor xd = x.detach();
+        assertTrue(x.grad().allClose(c.mul(xd.cos().add(xd.exp())), TOL, TOL));
+
+        Tensor y = uniform(19, N).requiresGrad(true);
+        Tensor difference = y.sin().sub(y.exp());
+        Tensor[] seen = new Tensor[1];
+        difference.registerHook(grad -> {
+            seen[0] = grad;
+            return null;
+        });
+        difference.mul(c).sum().backward();
+        assertArrayEquals(c.toDoubleArray(), seen[0].toDoubleArray(), 0.0);
+        Tensor yd = y.detach();
+        assertTrue(y.grad().allClose(c.mul(yd.cos().sub(yd.exp())), TOL, TOL));
+    }
+
+    /** A broadcast operand's gradient is summed back to its shape; the other's may be written in place. */
+    @Test
+    void broadcastOperandsGetSummedGradients() {
+        Tensor x = uniform(4, 30, 100).requiresGrad(true);
+        Tensor row = uniform(5, 100).requiresGrad(true);
+        Tensor scalar = Tensor.scalar(0.7, DType.FLOAT64).requiresGrad(true);
+        x.mul(row).mul(scalar).sin().sum().backward();
+        Tensor xd = x.detach();
+        Tensor cos = xd.mul(row.detach()).mul(0.7).cos();
+        assertTrue(x.grad().allClose(cos.mul(row.detach()).mul(0.7), TOL, TOL));
+        assertTrue(row.grad().allClose(cos.mul(xd).mul(0.7).sum(0), TOL, TOL));
+        assertEquals(cos.mul(xd).mul(row.detach()).sum().item(), scalar.grad().item(), 1e-9);
+    }
+
+    /** A float32 input of a float64 product gets a float32 gradient of the right values. */
+    @Test
+    void mixedDtypesKeepEachInputsDtype() {
+        Tensor x = uniform(6, N).to(DType.FLOAT32).requiresGrad(true);
+        Tensor y = uniform(7, N);
+        x.mul(y).exp().sum().backward();
+        assertEquals(DType.FLOAT32, x.grad().dtype());
+        Tensor expected = x.detach().to(DType.FLOAT64).mul(y).exp().mul(y);
+        assertTrue(x.grad().to(DType.FLOAT64).allClose(expected, 1e-5, 1e-5));
+    }
+
+    /** A gradient a hook has seen, or retainGrad keeps, is left as it was when the VJP upstream ran. */
+    @Test
+    void gradientsAHookSawAreNotWrittenInto() {
+        Tensor x = uniform(8, N).requiresGrad(true);
+        Tensor c = uniform(9, N);
+        Tensor u = x.exp();
+        Tensor v = u.sin();
+        Tensor[] seen = new Tensor[1];
+        v.registerHook(grad -> {
+            seen[0] = grad;
+            return null;
+        });
+        u.retainGrad();
+        v.mul(c).sum().backward();
+        assertArrayEquals(c.toDoubleArray(), seen[0].toDoubleArray(), 0.0, "the hook's gradient is untouched");
+        Tensor ud = u.detach();
+        assertTrue(u.grad().allClose(c.mul(ud.cos()), TOL, TOL), "the retained gradient is untouched");
+        assertTrue(x.grad().allClose(c.mul(ud.cos()).mul(ud), TOL, TOL));
+    }
+
+    /** Autograd.grad hands back the gradient of an intermediate: the VJPs below it must not write into it. */
+    @Test
+    void capturedIntermediateGradientsAreNotWrittenInto() {
+        Tensor x = uniform(10, N).requiresGrad(true);
+        Tensor c = uniform(11, N);
+        Tensor u = x.sin();
+        Tensor v = u.exp();
+        List<Tensor> grads = Autograd.grad(List.of(v.mul(c).sum()), List.of(v, u, x), null, false, false, false);
+        Tensor ud = u.detach();
+        assertArrayEquals(c.toDoubleArray(), grads.get(0).toDoubleArray(), 0.0);
+        assertTrue(grads.get(1).allClose(c.mul(ud.exp()), TOL, TOL));
+        assertTrue(grads.get(2).allClose(c.mul(ud.exp()).mul(x.detach().cos()), TOL, TOL));
+    }
+
+    /** The user's seed gradient is theirs: backward reads it and leaves it as it was. */
+    @Test
+    void theSeedGradientIsNotWrittenInto() {
+        Tensor x = uniform(12, N).requiresGrad(true);
+        Tensor seed = uniform(13, N);
+        double[] before = seed.toDoubleArray();
+        x.exp().sin().backward(seed);
+        assertArrayEquals(before, seed.toDoubleArray(), 0.0);
+        Tensor xd = x.detach();
+        assertTrue(x.grad().allClose(seed.mul(xd.exp().cos()).mul(xd.exp()), TOL, TOL));
+    }
+
+    /** With retainGraph, a second backward reads the same saved tensors and accumulates the same gradient. */
+    @Test
+    void aRetainedGraphRunsTwiceToTheSameGradient() {
+        Tensor x = uniform(14, N).requiresGrad(true);
+        Tensor loss = x.sin().mul(x).exp().sum();
+        loss.backward(null, true, false);
+        Tensor once = x.grad().clone();
+        loss.backward();
+        assertTrue(x.grad().allClose(once.mul(2), TOL, TOL));
+    }
+
+    /** Higher order: with createGraph the gradient is built as a graph, and a second derivative goes through it. */
+    @Test
+    void secondDerivativesThroughCreateGraphAndForwardOverReverse() {
+        Tensor x = uniform(15, N).requiresGrad(true);
+        Tensor g = Autograd.grad(List.of(x.sin().mul(x).sum()), List.of(x), null, true, true, false).get(0);
+        Tensor xd = x.detach();
+        assertTrue(g.allClose(xd.cos().mul(xd).add(xd.sin()), TOL, TOL)); // x cos x + sin x
+        Tensor second = Autograd.grad(List.of(g.sum()), List.of(x), null, false, false, false).get(0);
+        Tensor expected = xd.cos().mul(2).sub(xd.sin().mul(xd)); // 2 cos x - x sin x
+        assertTrue(second.allClose(expected, TOL, TOL));
+
+        Tensor v = uniform(16, N);
+        Tensor hvp = Func.hvp(t -> t.sin().mul(t).sum(), xd, v);
+        assertTrue(hvp.allClose(expected.mul(v), TOL, TOL));
+    }
+}
