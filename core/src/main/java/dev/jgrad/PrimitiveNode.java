@@ -84,7 +84,7 @@ final class PrimitiveNode extends Node {
         }
         Tensor[] values = new Tensor[saved.length];
         for (int i = 0; i < values.length; i++) {
-            values[i] = saved[i].unpack(name);
+            values[i] = saved[i] == null ? null : saved[i].unpack(name); // null: not needed by this backward
         }
         return values;
     }

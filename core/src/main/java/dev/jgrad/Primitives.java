@@ -48,7 +48,9 @@ final class Primitives {
 
     /**
      * Records one application: a backward node when grad mode is on and an input requires grad, and the
-     * output tangent when an input carries one. {@code save} may include {@code result} itself.
+     * output tangent when an input carries one. {@code save} may include {@code result} itself, and nulls for
+     * what this backward will not read (as PyTorch, an operand only the other's gradient needs is saved only
+     * when that gradient is wanted: nothing else keeps it alive or checks its version).
      */
     static Tensor record(Primitive p, Tensor result, Tensor[] inputs, Tensor[] save,
                                  PrimitiveNode.Vjp vjp, Jvp jvp) {
@@ -79,7 +81,7 @@ final class Primitives {
                 SavedTensor[] saved = new SavedTensor[save.length];
                 for (int i = 0; i < save.length; i++) {
                     Tensor t = save[i];
-                    saved[i] = new SavedTensor(t, t == result ? node : t.gradFn());
+                    saved[i] = t == null ? null : new SavedTensor(t, t == result ? node : t.gradFn());
                 }
                 node.setSaved(saved);
             }
@@ -284,10 +286,23 @@ final class Primitives {
     // Elementwise functions of two arguments, broadcasting. Each gradient is summed back to its
     // input's shape; the JVP adds the two partial terms.
 
-    /** d result / d x or d result / d y at (x, y). */
+    /** Bits for what a partial derivative reads, so that backward saves only those. */
+    private static final int X = 1, Y = 2, RESULT = 4;
+
     @FunctionalInterface
-    private interface Partial {
+    private interface PartialRule {
         Tensor at(Tensor x, Tensor y, Tensor result);
+    }
+
+    /** d result / d x or d result / d y at (x, y), reading the operands in {@code reads} (X, Y, RESULT). */
+    private record Partial(int reads, PartialRule rule) {
+        Tensor at(Tensor x, Tensor y, Tensor result) {
+            return rule.at(x, y, result);
+        }
+    }
+
+    private static Partial reading(int reads, PartialRule rule) {
+        return new Partial(reads, rule);
     }
 
     static final class Binary {
@@ -297,17 +312,15 @@ final class Primitives {
         private final int linearSignY;
         private final Partial dx;
         private final Partial dy;
-        private final boolean savesResult;
         private final String opName;
         private final boolean predicateOp;
 
-        private Binary(String name, BinaryOp op, int linearSignY, Partial dx, Partial dy, boolean savesResult) {
+        private Binary(String name, BinaryOp op, int linearSignY, Partial dx, Partial dy) {
             this.primitive = declare(name, linearSignY != 0 || dx != null, Primitive.GradOwnership.FRESH);
             this.op = op;
             this.linearSignY = linearSignY;
             this.dx = dx;
             this.dy = dy;
-            this.savesResult = savesResult;
             this.opName = switch (op) { // the public method's name
                 case AND -> "logicalAnd";
                 case OR -> "logicalOr";
@@ -361,8 +374,9 @@ final class Primitives {
             }
             int[] xShape = a.shape;
             int[] yShape = b.shape;
-            Tensor[] save = linearSignY != 0 ? NOTHING
-                    : savesResult ? new Tensor[] {a, b, result} : new Tensor[] {a, b};
+            int reads = linearSignY != 0 ? 0 : (needX ? dx.reads() : 0) | (needY ? dy.reads() : 0);
+            Tensor[] save = reads == 0 ? NOTHING : new Tensor[] {(reads & X) != 0 ? a : null,
+                    (reads & Y) != 0 ? b : null, (reads & RESULT) != 0 ? result : null};
             return record(primitive, result, new Tensor[] {a, b}, save,
                     recordGrad ? (PrimitiveNode.InPlaceVjp) (grad, saved, gradOwned) ->
                             vjp(grad, saved, gradOwned, needX, needY, xShape, yShape) : null,
@@ -380,7 +394,7 @@ final class Primitives {
             } else {
                 Tensor x = saved[0];
                 Tensor y = saved[1];
-                Tensor result = savesResult ? saved[2] : null;
+                Tensor result = saved[2];
                 gx = needX ? times(grad, dx.at(x, y, result), gradOwned && !needY) : null;
                 gy = needY ? times(grad, dy.at(x, y, result), gradOwned) : null;
             }
@@ -400,32 +414,33 @@ final class Primitives {
     }
 
     private static Binary linear(String name, BinaryOp op, int signY) {
-        return new Binary(name, op, signY, null, null, false);
+        return new Binary(name, op, signY, null, null);
     }
 
     private static Binary binary(String name, BinaryOp op, Partial dx, Partial dy) {
-        return new Binary(name, op, 0, dx, dy, false);
+        return new Binary(name, op, 0, dx, dy);
     }
 
     private static Binary predicate(String name, BinaryOp op) {
-        return new Binary(name, op, 0, null, null, false);
+        return new Binary(name, op, 0, null, null);
     }
 
     static final Binary ADD = linear("Add", BinaryOp.ADD, +1);
     static final Binary SUB = linear("Sub", BinaryOp.SUB, -1);
-    static final Binary MUL = binary("Mul", BinaryOp.MUL, (x, y, result) -> y, (x, y, result) -> x);
+    static final Binary MUL = binary("Mul", BinaryOp.MUL, reading(Y, (x, y, result) -> y),
+            reading(X, (x, y, result) -> x));
     static final Binary DIV = binary("Div", BinaryOp.DIV,
-            (x, y, result) -> y.reciprocal(),
-            (x, y, result) -> x.neg().div(y.mul(y)));
+            reading(Y, (x, y, result) -> y.reciprocal()),
+            reading(X | Y, (x, y, result) -> x.neg().div(y.mul(y))));
     /** d/dx is 0 where y == 0 and d/dy is 0 where x == 0 and y >= 0, as PyTorch (no 0 * inf NaNs). */
-    static final Binary POW = new Binary("Pow", BinaryOp.POW, 0,
-            (x, y, result) -> constantScalar(y) ? powPartialAtConstant(x, y.item())
-                    : Tensor.where(y.eq(0), Tensor.zerosLike(x), y.mul(x.pow(y.sub(1.0)))),
-            (x, y, result) -> {
+    static final Binary POW = binary("Pow", BinaryOp.POW,
+            reading(X | Y, (x, y, result) -> constantScalar(y) ? powPartialAtConstant(x, y.item())
+                    : Tensor.where(y.eq(0), Tensor.zerosLike(x), y.mul(x.pow(y.sub(1.0))))),
+            reading(X | Y | RESULT, (x, y, result) -> {
                 Tensor zeroBase = x.eq(0).logicalAnd(y.ge(0));
                 Tensor safeX = Tensor.where(zeroBase, Tensor.onesLike(x), x);
                 return Tensor.where(zeroBase, Tensor.zerosLike(result), result.mul(safeX.log()));
-            }, true);
+            }));
     /** True for a 0-d exponent that is a plain number here (no gradient, no tangent): x.pow(2), x.pow(0.5). */
     private static boolean constantScalar(Tensor y) {
         return y.shape.length == 0 && !y.requiresGrad() && y.tangents() == null;
@@ -441,14 +456,14 @@ final class Primitives {
 
     /** At ties the gradient is shared evenly, as PyTorch. */
     static final Binary MAXIMUM = binary("Maximum", BinaryOp.MAXIMUM,
-            (x, y, result) -> x.gt(y).to(x.dtype).add(x.eq(y).to(x.dtype).mul(0.5)),
-            (x, y, result) -> x.lt(y).to(x.dtype).add(x.eq(y).to(x.dtype).mul(0.5)));
+            reading(X | Y, (x, y, result) -> x.gt(y).to(x.dtype).add(x.eq(y).to(x.dtype).mul(0.5))),
+            reading(X | Y, (x, y, result) -> x.lt(y).to(x.dtype).add(x.eq(y).to(x.dtype).mul(0.5))));
     static final Binary MINIMUM = binary("Minimum", BinaryOp.MINIMUM,
-            (x, y, result) -> x.lt(y).to(x.dtype).add(x.eq(y).to(x.dtype).mul(0.5)),
-            (x, y, result) -> x.gt(y).to(x.dtype).add(x.eq(y).to(x.dtype).mul(0.5)));
+            reading(X | Y, (x, y, result) -> x.lt(y).to(x.dtype).add(x.eq(y).to(x.dtype).mul(0.5))),
+            reading(X | Y, (x, y, result) -> x.gt(y).to(x.dtype).add(x.eq(y).to(x.dtype).mul(0.5))));
     static final Binary ATAN2 = binary("Atan2", BinaryOp.ATAN2,
-            (x, y, result) -> y.div(x.mul(x).add(y.mul(y))),
-            (x, y, result) -> x.neg().div(x.mul(x).add(y.mul(y))));
+            reading(X | Y, (x, y, result) -> y.div(x.mul(x).add(y.mul(y)))),
+            reading(X | Y, (x, y, result) -> x.neg().div(x.mul(x).add(y.mul(y)))));
     static final Binary EQ = predicate("Eq", BinaryOp.EQ);
     static final Binary NE = predicate("Ne", BinaryOp.NE);
     static final Binary LT = predicate("Lt", BinaryOp.LT);
@@ -920,7 +935,8 @@ final class Primitives {
         boolean xTransposed = transposedLayout(x);
         boolean yTransposed = transposedLayout(y);
         Object fusedTangent = tangentData;
-        return record(MATMUL, result, new Tensor[] {x, y}, new Tensor[] {x, y},
+        // Each gradient reads the other operand, so an operand is saved only when the other's gradient is wanted.
+        return record(MATMUL, result, new Tensor[] {x, y}, new Tensor[] {needY ? x : null, needX ? y : null},
                 (grad, saved) -> grads(
                         needX ? sumToShape(xTransposed ? saved[1].matmul(grad.mT()).mT()
                                 : grad.matmul(saved[1].mT()), xShape) : null,

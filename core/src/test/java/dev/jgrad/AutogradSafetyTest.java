@@ -36,6 +36,45 @@ class AutogradSafetyTest {
                 + " is at version 1; expected version 0 instead\\. Hint: enable anomaly detection.*"), e.getMessage());
     }
 
+    /**
+     * As PyTorch, a product saves an operand only for the other operand's gradient: when that operand needs no
+     * gradient, the first may be modified in place before backward (and is not kept alive by the graph).
+     */
+    @Test
+    void anOperandOnlyTheOtherGradientReadsIsNotSavedWhenThatGradientIsNotWanted() {
+        Tensor w = Tensor.of(3.0, 4.0);
+        Tensor m = Tensor.of(new double[] {1, 2, 3, 4, 5, 6}).reshape(2, 3);
+        for (int op = 0; op < 3; op++) {
+            Tensor x = Tensor.of(1.0, 2.0).requiresGrad(true);
+            Tensor h = x.sin();
+            Tensor y = switch (op) {
+                case 0 -> h.mul(w);
+                case 1 -> h.div(w);
+                default -> h.reshape(1, 2).matmul(m).sum();
+            };
+            h.mulInPlace(2.0); // no gradient flows to w or m, so h was not saved
+            y.sum().backward();
+            double[] expected = new double[2];
+            for (int i = 0; i < 2; i++) {
+                double dh = switch (op) {
+                    case 0 -> w.get(i).item();
+                    case 1 -> 1 / w.get(i).item();
+                    default -> i == 0 ? 1 + 2 + 3 : 4 + 5 + 6; // the sums of the rows of m
+                };
+                expected[i] = Math.cos(i + 1.0) * dh;
+            }
+            assertArrayEquals(expected, x.grad().toDoubleArray(), 1e-12, "op " + op);
+        }
+        // when w does want a gradient, h is saved and its modification is caught
+        Tensor x = Tensor.of(1.0, 2.0).requiresGrad(true);
+        Tensor wanted = w.detach().requiresGrad(true);
+        Tensor h = x.sin();
+        Tensor y = h.mul(wanted);
+        h.mulInPlace(2.0);
+        AutogradException e = assertThrows(AutogradException.class, () -> y.sum().backward());
+        assertTrue(e.getMessage().contains("needed for gradient computation by MulBackward"), e.getMessage());
+    }
+
     @Test
     void versionCounterIsSharedByViewsAndDetach() { // test_version_counter
         Tensor x = Tensor.zeros(DType.FLOAT64, 3, 4);
