@@ -173,6 +173,7 @@ final class Engine {
             task.grad = g;
             task.owned = owned;
         } else if (task.owned && sum.numel() >= IN_PLACE_MIN && !GradMode.isEnabled() && sum.dtype == g.dtype
+                && !sum.repeatsElements()
                 && sum.tangents() == null && g.tangents() == null && Arrays.equals(sum.shape, g.shape)) {
             sum.addInPlace(g);
         } else {

@@ -125,16 +125,49 @@ final class Primitives {
     }
 
     /**
-     * grad * factor, written into grad's memory when backward handed grad over ({@code gradOwned}) and the
-     * product has grad's shape and dtype: a large gradient then costs no fresh array (on the 2-core machine a
-     * 16M-float product took 21-26 ms into a fresh array, 9-14 ms in place). Not while a graph or tangents are
-     * built through the gradient.
+     * grad * factor in a VJP, without a fresh array where one is not needed: written into grad's memory when
+     * backward handed grad over ({@code gradOwned}), or into factor's when the VJP just computed it
+     * ({@code factorFresh}), provided the product has that tensor's shape and dtype (on the 2-core machine a
+     * 16M-float product took 21-26 ms into a fresh array, 9-14 ms in place). A gradient that is one value
+     * repeated (a sum's) times another such stays one value, expanded. Not while a graph or tangents are built
+     * through the gradient.
      */
-    private static Tensor times(Tensor grad, Tensor factor, boolean gradOwned) {
-        boolean inPlace = gradOwned && !GradMode.isEnabled() && grad.numel() >= Engine.IN_PLACE_MIN
-                && grad.dtype == factor.dtype && grad.tangents() == null && factor.tangents() == null
-                && grad.isContiguous() && Shapes.broadcastsTo(factor.shape, grad.shape);
-        return inPlace ? grad.mulInPlace(factor) : grad.mul(factor);
+    private static Tensor times(Tensor grad, Tensor factor, boolean gradOwned, boolean factorFresh) {
+        if (GradMode.isEnabled() || grad.tangents() != null || factor.tangents() != null
+                || grad.numel() < Engine.IN_PLACE_MIN) {
+            return grad.mul(factor);
+        }
+        Tensor gradValue = grad.repeatedValue();
+        Tensor factorValue = factor.shape.length == 0 ? factor : factor.repeatedValue();
+        if (gradValue != null && factorValue != null) { // (a VJP's factor broadcasts to its gradient's shape)
+            DType common = resultType(grad, factor); // the dtype grad.mul(factor) would have, and its rounding
+            return gradValue.to(common).mul(factorValue.to(common)).expand(grad.shape);
+        }
+        if (gradOwned && writableWith(grad, factor)) {
+            return grad.mulInPlace(factor);
+        }
+        return factorFresh && writableWith(factor, grad) ? factor.mulInPlace(grad) : grad.mul(factor);
+    }
+
+    /** Whether target *= other can be written straight into target: a dense tensor of the product's shape and dtype. */
+    private static boolean writableWith(Tensor target, Tensor other) {
+        return target.dtype == other.dtype && target.isContiguous() && Shapes.broadcastsTo(other.shape, target.shape);
+    }
+
+    /** -grad in a VJP; a gradient that is one value repeated stays one value, expanded. */
+    private static Tensor negated(Tensor grad) {
+        Tensor value = GradMode.isEnabled() || grad.tangents() != null ? null : grad.repeatedValue();
+        return value == null ? grad.neg() : value.neg().expand(grad.shape);
+    }
+
+    /** Whether a derivative the VJP computed is new memory: it is none of the saved tensors it was computed from. */
+    private static boolean isFresh(Tensor derivative, Tensor... saved) {
+        for (Tensor t : saved) {
+            if (t != null && derivative.sharesStorageWith(t)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static Tensor plus(Tensor a, Tensor b) {
@@ -232,7 +265,7 @@ final class Primitives {
             Tensor x = saves == Saves.INPUT ? saved[0] : null;
             Tensor result = saves == Saves.RESULT ? saved[0] : null;
             Tensor d = derivative.at(x, result);
-            return grads(d.dtype == DType.BOOL ? scale(grad, d) : times(grad, d, gradOwned));
+            return grads(d.dtype == DType.BOOL ? scale(grad, d) : times(grad, d, gradOwned, isFresh(d, x, result)));
         }
 
         /** grad (or a tangent) times f'(x); a BOOL f'(x) is a 0/1 mask, applied with where (no cast, no multiply). */
@@ -390,13 +423,19 @@ final class Primitives {
             Tensor gy = null;
             if (linearSignY != 0) {
                 gx = needX ? grad : null;
-                gy = needY ? (linearSignY > 0 ? grad : grad.neg()) : null;
+                gy = needY ? (linearSignY > 0 ? grad : negated(grad)) : null;
             } else {
                 Tensor x = saved[0];
                 Tensor y = saved[1];
                 Tensor result = saved[2];
-                gx = needX ? times(grad, dx.at(x, y, result), gradOwned && !needY) : null;
-                gy = needY ? times(grad, dy.at(x, y, result), gradOwned) : null;
+                if (needX) {
+                    Tensor d = dx.at(x, y, result);
+                    gx = times(grad, d, gradOwned && !needY, isFresh(d, x, y, result));
+                }
+                if (needY) {
+                    Tensor d = dy.at(x, y, result);
+                    gy = times(grad, d, gradOwned, isFresh(d, x, y, result));
+                }
             }
             return grads(gx == null ? null : sumToShape(gx, xShape), gy == null ? null : sumToShape(gy, yShape));
         }

@@ -468,6 +468,32 @@ public final class Tensor {
         return Shapes.isContiguous(shape, strides);
     }
 
+    /** Whether several elements read one memory location (an expanded dim), so it cannot be written in place. */
+    boolean repeatsElements() {
+        for (int d = 0; d < shape.length; d++) {
+            if (strides[d] == 0 && shape[d] > 1) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * The single value of a tensor of several elements that all read one memory location (a 0-d value
+     * expanded, as the gradient of a sum), as a 0-d tensor; else null.
+     */
+    Tensor repeatedValue() {
+        if (numel() < 2) {
+            return null;
+        }
+        for (int stride : strides) {
+            if (stride != 0) {
+                return null;
+            }
+        }
+        return Tensor.scalar(CpuKernels.read(storage.data, offset), dtype);
+    }
+
     /** True when this tensor shares another tensor's storage (a view made by reshape, permute, slicing...). */
     public boolean isView() {
         return base != null;
@@ -2096,12 +2122,10 @@ public final class Tensor {
             throw new AutogradException(op + ": a view of a leaf tensor that requires grad is being used in an"
                     + " in-place operation; do it inside GradMode.noGrad() or on a detach()ed tensor");
         }
-        for (int d = 0; d < shape.length; d++) {
-            if (strides[d] == 0 && shape[d] > 1) {
-                throw new JgradException(op + ": unsupported operation: more than one element of the written-to"
-                        + " tensor (shape " + Shapes.str(shape) + ", strides " + Shapes.str(strides)
-                        + ") refers to a single memory location; clone() it first");
-            }
+        if (repeatsElements()) {
+            throw new JgradException(op + ": unsupported operation: more than one element of the written-to"
+                    + " tensor (shape " + Shapes.str(shape) + ", strides " + Shapes.str(strides)
+                    + ") refers to a single memory location; clone() it first");
         }
         int[] broadcast = Shapes.broadcast(op, shape, other.shape);
         if (!Arrays.equals(broadcast, shape)) {

@@ -72,6 +72,83 @@ class GradientDonationTest {
         assertTrue(y.grad().allClose(c.mul(yd.cos().sub(yd.exp())), TOL, TOL));
     }
 
+    /**
+     * A sum's gradient is one value repeated; times a constant or negated it stays one value, and a leaf that
+     * receives it still gets a dense gradient of its own, which it can accumulate into and modify.
+     */
+    @Test
+    void aRepeatedValueGradientStaysOneValueButALeafGetsADenseOne() {
+        Tensor x = uniform(20, N).to(DType.FLOAT32).requiresGrad(true);
+        Tensor y = uniform(21, N).requiresGrad(true);
+        x.mul(Tensor.scalar(2.5, DType.FLOAT64)).sub(y.neg()).neg().sum().backward();
+        assertEquals(DType.FLOAT32, x.grad().dtype());
+        assertTrue(x.grad().isContiguous());
+        assertArrayEquals(Tensor.full(-2.5, DType.FLOAT32, N).toDoubleArray(), x.grad().toDoubleArray(), 0.0);
+        assertArrayEquals(Tensor.full(-1.0, DType.FLOAT64, N).toDoubleArray(), y.grad().toDoubleArray(), 0.0);
+        x.mul(3.0).sum().backward();
+        assertArrayEquals(Tensor.full(0.5, DType.FLOAT32, N).toDoubleArray(), x.grad().toDoubleArray(), 0.0);
+        y.grad().zeroInPlace();
+        assertEquals(0.0, y.grad().sum().item());
+
+        // each intermediate's gradient has its dtype: float32 times a float64 0-d number is float32, and the
+        // negation of float64 is float64 (its derivative, -1, is a float32 0-d number)
+        Tensor u = x.exp();
+        Tensor v = y.exp();
+        DType[] seen = new DType[2];
+        u.registerHook(grad -> {
+            seen[0] = grad.dtype();
+            return null;
+        });
+        v.registerHook(grad -> {
+            seen[1] = grad.dtype();
+            return null;
+        });
+        u.mul(Tensor.scalar(0.1, DType.FLOAT64)).sum().add(v.neg().sum()).backward();
+        assertEquals(DType.FLOAT32, seen[0]);
+        assertEquals(DType.FLOAT64, seen[1]);
+
+        // an intermediate with a repeated-value gradient, summed from two uses, stays correct
+        Tensor z = uniform(22, N).requiresGrad(true);
+        Tensor h = z.mul(2.0);
+        h.add(h.neg().mul(3.0)).sum().backward(); // d/dz (2z - 6z) = -4
+        assertArrayEquals(Tensor.full(-4.0, DType.FLOAT64, N).toDoubleArray(), z.grad().toDoubleArray(), 0.0);
+        Tensor k = uniform(26, N).requiresGrad(true);
+        Tensor twice = k.mul(2.0);
+        twice.mul(3.0).add(twice.mul(-5.0)).sum().backward(); // two repeated values meet at twice: summed anew
+        assertArrayEquals(Tensor.full(-4.0, DType.FLOAT64, N).toDoubleArray(), k.grad().toDoubleArray(), 0.0);
+    }
+
+    /**
+     * A gradient passed to two branches is written into by neither; a derivative the VJP computed itself
+     * (sin's cos(x), log's 1/x) takes the product instead, but not one it saved (exp's result). Running the
+     * graph twice recomputes it.
+     */
+    @Test
+    void aFreshDerivativeTakesTheProductOfASharedGradient() {
+        Tensor x = uniform(23, N).abs().add(0.1).requiresGrad(true);
+        Tensor c = uniform(24, N);
+        Tensor branches = x.sin().add(x.exp()); // exp's derivative is its saved result: not to be written into
+        Tensor[] seen = new Tensor[1];
+        branches.registerHook(grad -> {
+            seen[0] = grad;
+            return null;
+        });
+        Tensor loss = branches.mul(c).sum();
+        loss.backward(null, true, false);
+        Tensor xd = x.detach();
+        Tensor expected = c.mul(xd.cos().add(xd.exp()));
+        assertTrue(x.grad().allClose(expected, TOL, TOL));
+        assertArrayEquals(c.toDoubleArray(), seen[0].toDoubleArray(), 0.0);
+        loss.backward();
+        assertTrue(x.grad().allClose(expected.mul(2), TOL, TOL));
+
+        // and from a sum's repeated-value gradient straight into the derivatives
+        Tensor w = uniform(25, N).abs().add(0.1).requiresGrad(true);
+        w.sin().add(w.log()).sum().backward();
+        Tensor wd = w.detach();
+        assertTrue(w.grad().allClose(wd.cos().add(wd.reciprocal()), TOL, TOL));
+    }
+
     /** A broadcast operand's gradient is summed back to its shape; the other's may be written in place. */
     @Test
     void broadcastOperandsGetSummedGradients() {
