@@ -428,6 +428,12 @@ final class Primitives {
                 Tensor x = saved[0];
                 Tensor y = saved[1];
                 Tensor result = saved[2];
+                if (op == BinaryOp.MUL && needX && x == y) {
+                    // x * x: both partials are x, so one product, doubled, is the whole gradient (2 g x is exactly
+                    // g x + g x); one array instead of two and their sum
+                    Tensor product = times(grad, x, gradOwned, false);
+                    return grads(sumToShape(times(product, product.scalarFor(2.0), true, false), xShape), null);
+                }
                 if (needX) {
                     Tensor d = dx.at(x, y, result);
                     gx = times(grad, d, gradOwned && !needY, isFresh(d, x, y, result));

@@ -38,13 +38,26 @@ class GradientDonationTest {
         assertTrue(x.grad().allClose(expected, TOL, TOL));
     }
 
-    /** Both factors of x * x are x: one gradient is fresh, the other may be the incoming one; their sum is 2x. */
+    /**
+     * Both factors of n * n are n: one product, doubled, is its gradient (in the incoming gradient's memory when
+     * that is handed over). Two different tensors of equal values get one term each.
+     */
     @Test
-    void aSquareSumsBothTerms() {
+    void aSquareGetsBothTerms() {
         Tensor x = uniform(3, N).requiresGrad(true);
-        x.neg().mul(x.neg()).exp().sum().backward();
+        Tensor n = x.neg();
+        n.mul(n).exp().sum().backward();
         Tensor xd = x.detach();
-        assertTrue(x.grad().allClose(xd.mul(xd).exp().mul(xd).mul(2), TOL, TOL));
+        Tensor expected = xd.mul(xd).exp().mul(xd).mul(2);
+        assertTrue(x.grad().allClose(expected, TOL, TOL));
+
+        x.setGrad(null);
+        x.neg().mul(x.neg()).exp().sum().backward();
+        assertTrue(x.grad().allClose(expected, TOL, TOL));
+
+        x.setGrad(null);
+        n.mul(n).sum().backward(); // a sum's repeated-value gradient times n, doubled
+        assertTrue(x.grad().allClose(xd.mul(2), TOL, TOL));
     }
 
     /**
@@ -245,5 +258,12 @@ class GradientDonationTest {
         Tensor v = uniform(16, N);
         Tensor hvp = Func.hvp(t -> t.sin().mul(t).sum(), xd, v);
         assertTrue(hvp.allClose(expected.mul(v), TOL, TOL));
+
+        // a square's doubled product keeps its history and its tangents: d2/dx2 sum(x^3 + x*x) = 6x + 2
+        Tensor g2 = Autograd.grad(List.of(x.mul(x).mul(x).add(x.mul(x)).sum()), List.of(x), null, true, true,
+                false).get(0);
+        Tensor second2 = Autograd.grad(List.of(g2.sum()), List.of(x), null, false, false, false).get(0);
+        assertTrue(second2.allClose(xd.mul(6).add(2), TOL, TOL));
+        assertTrue(Func.hvp(t -> t.mul(t).sum(), xd, v).allClose(v.mul(2), TOL, TOL));
     }
 }
