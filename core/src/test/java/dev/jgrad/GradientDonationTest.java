@@ -22,6 +22,16 @@ class GradientDonationTest {
         return new Generator(seed).uniform(-1, 1, DType.FLOAT64, shape);
     }
 
+    /** Registers a hook that keeps the gradient it sees, in element 0 of the returned array. */
+    private static Tensor[] gradientSeenAt(Tensor t) {
+        Tensor[] seen = new Tensor[1];
+        t.registerHook(grad -> {
+            seen[0] = grad;
+            return null;
+        });
+        return seen;
+    }
+
     @Test
     void inPlaceNumbersExceedTheThreshold() {
         assertTrue(N >= Engine.IN_PLACE_MIN);
@@ -74,11 +84,7 @@ class GradientDonationTest {
 
         Tensor y = uniform(19, N).requiresGrad(true);
         Tensor difference = y.sin().sub(y.exp());
-        Tensor[] seen = new Tensor[1];
-        difference.registerHook(grad -> {
-            seen[0] = grad;
-            return null;
-        });
+        Tensor[] seen = gradientSeenAt(difference);
         difference.mul(c).sum().backward();
         assertArrayEquals(c.toDoubleArray(), seen[0].toDoubleArray(), 0.0);
         Tensor yd = y.detach();
@@ -141,11 +147,7 @@ class GradientDonationTest {
         Tensor x = uniform(23, N).abs().add(0.1).requiresGrad(true);
         Tensor c = uniform(24, N);
         Tensor branches = x.sin().add(x.exp()); // exp's derivative is its saved result: not to be written into
-        Tensor[] seen = new Tensor[1];
-        branches.registerHook(grad -> {
-            seen[0] = grad;
-            return null;
-        });
+        Tensor[] seen = gradientSeenAt(branches);
         Tensor loss = branches.mul(c).sum();
         loss.backward(null, true, false);
         Tensor xd = x.detach();
@@ -194,11 +196,7 @@ class GradientDonationTest {
         Tensor c = uniform(9, N);
         Tensor u = x.exp();
         Tensor v = u.sin();
-        Tensor[] seen = new Tensor[1];
-        v.registerHook(grad -> {
-            seen[0] = grad;
-            return null;
-        });
+        Tensor[] seen = gradientSeenAt(v);
         u.retainGrad();
         v.mul(c).sum().backward();
         assertArrayEquals(c.toDoubleArray(), seen[0].toDoubleArray(), 0.0, "the hook's gradient is untouched");
