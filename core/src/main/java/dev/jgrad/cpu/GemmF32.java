@@ -74,14 +74,20 @@ final class GemmF32 {
                 int mc = Math.min(m, rowTiles * (q + 1) / rowBlocks * MR) - ic;
                 int j0 = panels * (task % chunks) / chunks * NR;
                 int j1 = Math.min(nc, panels * (task % chunks + 1) / chunks * NR);
-                float[] ap = takeBuffer(PACKED_A, roundUp(mc, MR) * Math.min(KC, k));
-                float[] tile = new float[MR * NR];
+                int tiles = ceilDiv(mc, MR);
+                int tilePanels = ceilDiv(j1 - j0, NR);
+                float[] ap = takeBuffer(PACKED_A, tiles * MR * Math.min(KC, k));
+                float[] cp = takeBuffer(PACKED_C, tiles * tilePanels * MR * NR);
+                int cij = cBase + ic * ldc + j0;
+                copyTiles(c, cij, ldc, mc, j1 - j0, cp, tiles, true);
                 for (int pc = 0; pc < k; pc += KC) {
                     int kc = Math.min(KC, k - pc);
                     packA(a, offA + ic * rsA + pc * csA, rsA, csA, mc, kc, ap);
-                    macroKernel(kc, mc, j0, j1, ap, bp, pc * panels * NR, c, cBase + ic * ldc, ldc, tile);
+                    macroKernel(kc, tiles, tilePanels, ap, bp, pc * panels * NR + j0 * kc, cp);
                 }
+                copyTiles(c, cij, ldc, mc, j1 - j0, cp, tiles, false);
                 giveBuffer(PACKED_A, ap);
+                giveBuffer(PACKED_C, cp);
             });
         }
         giveBuffer(PACKED_B, bp);
@@ -89,12 +95,13 @@ final class GemmF32 {
 
     private static final int PACKED_A = 0;
     private static final int PACKED_B = 1;
+    private static final int PACKED_C = 2;
     /**
      * Packing buffers kept by each thread between products (packed a, packed b): allocating and zeroing 4 MiB
      * of packed b on every 1024^2 product cost a few percent. A buffer is taken out while in use, so a nested
      * product gets its own; those over the packed-b budget are not kept.
      */
-    private static final ThreadLocal<float[][]> BUFFERS = ThreadLocal.withInitial(() -> new float[2][]);
+    private static final ThreadLocal<float[][]> BUFFERS = ThreadLocal.withInitial(() -> new float[3][]);
 
     private static float[] takeBuffer(int which, int size) {
         float[][] kept = BUFFERS.get();
@@ -110,29 +117,46 @@ final class GemmF32 {
     }
 
     /**
-     * c[co + i*ldc + j] += sum_p ap(i, p) * bp(p, j) for i < mc and columns j0 <= j < j1 of one packed depth block
-     * (panels of b from bp[bOff]), tile by tile. Modifies c and the scratch tile only.
+     * cp += ap @ bp for one packed depth block: every tile of the packed block of c (see {@link #copyTiles}) from
+     * the panels of a and of b (from bp[bOff]). Modifies cp only.
      */
-    private static void macroKernel(int kc, int mc, int j0, int j1, float[] ap, float[] bp, int bOff,
-            float[] c, int co, int ldc, float[] tile) {
-        // jr outside ir: one panel of b stays in L1 while the panels of a stream from L2.
-        for (int jr = j0; jr < j1; jr += NR) {
-            int nr = Math.min(NR, j1 - jr);
-            for (int ir = 0; ir < mc; ir += MR) {
-                int mr = Math.min(MR, mc - ir);
-                int cij = co + ir * ldc + jr;
-                if (mr == MR && nr == NR) {
-                    kernel(kc, ap, ir * kc, bp, bOff + jr * kc, c, cij, ldc);
+    private static void macroKernel(int kc, int tiles, int panels, float[] ap, float[] bp, int bOff, float[] cp) {
+        // Panels of b outside the tiles of a: one panel of b stays in L1 while the panels of a stream from L2,
+        // and the tiles of c follow one another in memory, so the hardware prefetches them.
+        for (int q = 0; q < panels; q++) {
+            for (int t = 0; t < tiles; t++) {
+                kernel(kc, ap, t * MR * kc, bp, bOff + q * NR * kc, cp, (q * tiles + t) * MR * NR, NR);
+            }
+        }
+    }
+
+    /**
+     * Copies the mc x nc block of c at {@code co} into MR x NR tiles ({@code intoTiles}) or back out of them:
+     * tile t of panel q at cp[(q*tiles + t) * MR*NR], row-major. In place, a tile's rows of c lie a whole row of c
+     * apart, and reloading them from L3 for every depth block cost the kernel 13-20 % of its speed; the packed
+     * tiles follow the order the macro-kernel visits them. Padding rows and columns are left as they are: they
+     * only meet padding of a and b, and are never copied back.
+     */
+    private static void copyTiles(float[] c, int co, int ldc, int mc, int nc, float[] cp, int tiles,
+            boolean intoTiles) {
+        for (int i = 0; i < mc; i++) {
+            int rowOfTiles = i / MR * MR * NR + i % MR * NR;
+            for (int jr = 0, q = 0; jr < nc; jr += NR, q++) {
+                int ci = co + i * ldc + jr;
+                int ti = q * tiles * MR * NR + rowOfTiles;
+                int nr = Math.min(NR, nc - jr);
+                if (nr == NR) {
+                    if (intoTiles) {
+                        FloatVector.fromArray(S, c, ci).intoArray(cp, ti);
+                        FloatVector.fromArray(S, c, ci + VL).intoArray(cp, ti + VL);
+                    } else {
+                        FloatVector.fromArray(S, cp, ti).intoArray(c, ci);
+                        FloatVector.fromArray(S, cp, ti + VL).intoArray(c, ci + VL);
+                    }
+                } else if (intoTiles) {
+                    System.arraycopy(c, ci, cp, ti, nr);
                 } else {
-                    // Edge tile: run the full kernel on a copy of the valid part of c and copy that part back
-                    // (the same arithmetic as a full tile; the padding lanes are discarded).
-                    for (int r = 0; r < mr; r++) {
-                        System.arraycopy(c, cij + r * ldc, tile, r * NR, nr);
-                    }
-                    kernel(kc, ap, ir * kc, bp, bOff + jr * kc, tile, 0, NR);
-                    for (int r = 0; r < mr; r++) {
-                        System.arraycopy(tile, r * NR, c, cij + r * ldc, nr);
-                    }
+                    System.arraycopy(cp, ti, c, ci, nr);
                 }
             }
         }

@@ -202,6 +202,72 @@ class GemmTest {
         }
     }
 
+    /**
+     * The packed kernels add into c (they copy c's tiles in and out), and the padding of their reused packing
+     * buffers, here left full of NaN by a product of NaNs, never reaches the result.
+     */
+    @ParameterizedTest
+    @EnumSource(value = DType.class, names = {"FLOAT32", "FLOAT64"})
+    void packedProductsAddIntoCAndPaddingNeverLeaks(DType dtype) {
+        Random rnd = new Random(3);
+        int kc = dtype == DType.FLOAT32 ? GemmF32.KC : GemmF64.KC;
+        Case poison = new Case(1, 301, 2 * kc + 1, 303, Layout.ROW_MAJOR, Layout.ROW_MAJOR, false, false);
+        Case edges = new Case(1, 143, kc + 7, 37, Layout.ROW_MAJOR, Layout.TRANSPOSED, false, false);
+        for (Case c : List.of(poison, edges)) {
+            Operand a = operand(rnd, 1, false, c.m, c.k, c.la);
+            Operand b = operand(rnd, 1, false, c.k, c.n, c.lb);
+            if (c == poison) {
+                java.util.Arrays.fill(a.values, Double.NaN);
+                java.util.Arrays.fill(b.values, Double.NaN);
+            }
+            double[] start = new double[c.m * c.n];
+            for (int i = 0; i < start.length; i++) {
+                start[i] = (float) (rnd.nextDouble() - 0.5);
+            }
+            double[] scalar = start.clone();
+            double[] packed = start.clone();
+            if (dtype == DType.FLOAT32) {
+                float[] s = toFloats(scalar);
+                float[] p = toFloats(packed);
+                Gemm.multiply(a.floats(), a.off, 0, a.rs, a.cs, b.floats(), b.off, 0, b.rs, b.cs, s, 1, c.m, c.k, c.n,
+                        Gemm.Kernel.SCALAR, 1);
+                Gemm.multiply(a.floats(), a.off, 0, a.rs, a.cs, b.floats(), b.off, 0, b.rs, b.cs, p, 1, c.m, c.k, c.n,
+                        Gemm.Kernel.PACKED, 1);
+                scalar = toDoubles(s);
+                packed = toDoubles(p);
+            } else {
+                Gemm.multiply(a.values, a.off, 0, a.rs, a.cs, b.values, b.off, 0, b.rs, b.cs, scalar, 1, c.m, c.k, c.n,
+                        Gemm.Kernel.SCALAR, 1);
+                Gemm.multiply(a.values, a.off, 0, a.rs, a.cs, b.values, b.off, 0, b.rs, b.cs, packed, 1, c.m, c.k, c.n,
+                        Gemm.Kernel.PACKED, 1);
+            }
+            assertArrayEquals(scalar, packed, c.toString());
+            if (c == edges) {
+                double[][] reference = reference(c, a, b);
+                for (int i = 0; i < start.length; i++) {
+                    reference[0][i] += start[i];
+                }
+                assertClose(dtype, c, reference, packed);
+            }
+        }
+    }
+
+    private static float[] toFloats(double[] v) {
+        float[] f = new float[v.length];
+        for (int i = 0; i < f.length; i++) {
+            f[i] = (float) v[i];
+        }
+        return f;
+    }
+
+    private static double[] toDoubles(float[] v) {
+        double[] d = new double[v.length];
+        for (int i = 0; i < d.length; i++) {
+            d[i] = v[i];
+        }
+        return d;
+    }
+
     @ParameterizedTest
     @EnumSource(value = DType.class, names = {"FLOAT32", "FLOAT64"})
     void threadsGiveBitwiseTheSingleThreadedResult(DType dtype) {
