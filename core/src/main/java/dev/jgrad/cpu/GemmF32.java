@@ -97,7 +97,7 @@ final class GemmF32 {
     private static final int PACKED_B = 1;
     private static final int PACKED_C = 2;
     /**
-     * Packing buffers kept by each thread between products (packed a, packed b): allocating and zeroing 4 MiB
+     * Packing buffers kept by each thread between products (packed a, b and tiles of c): allocating and zeroing 4 MiB
      * of packed b on every 1024^2 product cost a few percent. A buffer is taken out while in use, so a nested
      * product gets its own; those over the packed-b budget are not kept.
      */
