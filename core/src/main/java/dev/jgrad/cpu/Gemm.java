@@ -91,12 +91,12 @@ public final class Gemm {
         // Full and edge tiles, two depth blocks.
         int m = 2 * GemmF32.MR + 2, n = GemmF32.NR + 3, k = GemmF32.KC + 10;
         float[] a = new float[m * k], b = new float[k * n], c = new float[m * n];
-        warmUp((long) m * n * k, () -> GemmF32.multiply(a, 0, k, 1, b, 0, n, 1, c, 0, n, m, n, k, 1));
+        warmUp((long) m * n * k, () -> GemmF32.multiply(a, 0, k, 1, b, 0, n, 1, c, 0, n, m, n, k, 1, false));
     });
     private static final Warmup WARM_F64 = new Warmup("float64", () -> {
         int m = 2 * GemmF64.MR + 2, n = GemmF64.NR + 3, k = GemmF64.KC + 10;
         double[] a = new double[m * k], b = new double[k * n], c = new double[m * n];
-        warmUp((long) m * n * k, () -> GemmF64.multiply(a, 0, k, 1, b, 0, n, 1, c, 0, n, m, n, k, 1));
+        warmUp((long) m * n * k, () -> GemmF64.multiply(a, 0, k, 1, b, 0, n, 1, c, 0, n, m, n, k, 1, false));
     });
 
     /** c[t] = a[t] @ b[t] (m x k times k x n) for t < batch, a(i, p) = a[offA + t*batchA + i*rsA + p*csA]; returns c. */
@@ -115,7 +115,7 @@ public final class Gemm {
             }
         }
         multiply(a, offA, batchA, rsA, csA, b, offB, batchB, rsB, csB, c, batch, m, k, n,
-                kernelFor(WARM_F32, m, work), work * batch < PARALLEL_MIN_WORK ? 1 : CpuPool.threads());
+                kernelFor(WARM_F32, m, work), work * batch < PARALLEL_MIN_WORK ? 1 : CpuPool.threads(), true);
         return c;
     }
 
@@ -135,7 +135,7 @@ public final class Gemm {
             }
         }
         multiply(a, offA, batchA, rsA, csA, b, offB, batchB, rsB, csB, c, batch, m, k, n,
-                kernelFor(WARM_F64, m, work), work * batch < PARALLEL_MIN_WORK ? 1 : CpuPool.threads());
+                kernelFor(WARM_F64, m, work), work * batch < PARALLEL_MIN_WORK ? 1 : CpuPool.threads(), true);
         return c;
     }
 
@@ -216,36 +216,42 @@ public final class Gemm {
         }
     }
 
-    /** c[t] += a[t] @ b[t] with the given kernel on up to {@code threads} threads. Modifies c only. */
+    /**
+     * c[t] += a[t] @ b[t] with the given kernel on up to {@code threads} threads; {@code cIsZero}: the caller's
+     * promise that c holds zeros (a fresh array), so the packed kernels need not read it. Modifies c only.
+     */
     static void multiply(float[] a, int offA, int batchA, int rsA, int csA, float[] b, int offB, int batchB,
-            int rsB, int csB, float[] c, int batch, int m, int k, int n, Kernel kernel, int threads) {
+            int rsB, int csB, float[] c, int batch, int m, int k, int n, Kernel kernel, int threads, boolean cIsZero) {
         if (kernel == Kernel.SCALAR) {
             forEachBlock(batch, m, n, threads, (t, i0, i1, j0, j1) -> ScalarGemmF32.multiply(a, offA + t * batchA + i0 * rsA,
                     rsA, csA, b, offB + t * batchB + j0 * csB, rsB, csB, c, t * m * n + i0 * n + j0, n, i1 - i0, j1 - j0, k));
         } else if (matricesInParallel(batch, m, n, k, threads)) {
             CpuPool.run(batch, threads, t -> GemmF32.multiply(a, offA + t * batchA, rsA, csA, b, offB + t * batchB, rsB,
-                    csB, c, t * m * n, n, m, n, k, 1));
+                    csB, c, t * m * n, n, m, n, k, 1, cIsZero));
         } else {
             for (int t = 0; t < batch; t++) {
                 GemmF32.multiply(a, offA + t * batchA, rsA, csA, b, offB + t * batchB, rsB, csB, c, t * m * n, n, m, n, k,
-                        threads);
+                        threads, cIsZero);
             }
         }
     }
 
-    /** c[t] += a[t] @ b[t] with the given kernel on up to {@code threads} threads. Modifies c only. */
+    /**
+     * c[t] += a[t] @ b[t] with the given kernel on up to {@code threads} threads; {@code cIsZero}: the caller's
+     * promise that c holds zeros (a fresh array), so the packed kernels need not read it. Modifies c only.
+     */
     static void multiply(double[] a, int offA, int batchA, int rsA, int csA, double[] b, int offB, int batchB,
-            int rsB, int csB, double[] c, int batch, int m, int k, int n, Kernel kernel, int threads) {
+            int rsB, int csB, double[] c, int batch, int m, int k, int n, Kernel kernel, int threads, boolean cIsZero) {
         if (kernel == Kernel.SCALAR) {
             forEachBlock(batch, m, n, threads, (t, i0, i1, j0, j1) -> ScalarGemmF64.multiply(a, offA + t * batchA + i0 * rsA,
                     rsA, csA, b, offB + t * batchB + j0 * csB, rsB, csB, c, t * m * n + i0 * n + j0, n, i1 - i0, j1 - j0, k));
         } else if (matricesInParallel(batch, m, n, k, threads)) {
             CpuPool.run(batch, threads, t -> GemmF64.multiply(a, offA + t * batchA, rsA, csA, b, offB + t * batchB, rsB,
-                    csB, c, t * m * n, n, m, n, k, 1));
+                    csB, c, t * m * n, n, m, n, k, 1, cIsZero));
         } else {
             for (int t = 0; t < batch; t++) {
                 GemmF64.multiply(a, offA + t * batchA, rsA, csA, b, offB + t * batchB, rsB, csB, c, t * m * n, n, m, n, k,
-                        threads);
+                        threads, cIsZero);
             }
         }
     }

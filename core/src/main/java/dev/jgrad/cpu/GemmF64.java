@@ -34,10 +34,11 @@ final class GemmF64 {
     /**
      * c[offC + i*ldc + j] += sum_p a[offA + i*rsA + p*csA] * b[offB + p*rsB + j*csB] for i < m, j < n, p < k,
      * with packed, cache-blocked Vector API kernels on up to {@code threads} threads of {@link CpuPool}.
+     * {@code cIsZero}: the caller's promise that c holds zeros there (a fresh array), so it need not be read.
      * Modifies c only.
      */
     static void multiply(double[] a, int offA, int rsA, int csA, double[] b, int offB, int rsB, int csB,
-            double[] c, int offC, int ldc, int m, int n, int k, int threads) {
+            double[] c, int offC, int ldc, int m, int n, int k, int threads, boolean cIsZero) {
         if (m == 0 || n == 0 || k == 0) {
             return;
         }
@@ -79,7 +80,11 @@ final class GemmF64 {
                 double[] ap = takeBuffer(PACKED_A, tiles * MR * Math.min(KC, k));
                 double[] cp = takeBuffer(PACKED_C, tiles * tilePanels * MR * NR);
                 int cij = cBase + ic * ldc + j0;
-                copyTiles(c, cij, ldc, mc, j1 - j0, cp, tiles, true);
+                if (cIsZero) {
+                    java.util.Arrays.fill(cp, 0, tiles * tilePanels * MR * NR, 0);
+                } else {
+                    copyTiles(c, cij, ldc, mc, j1 - j0, cp, tiles, true);
+                }
                 for (int pc = 0; pc < k; pc += KC) {
                     int kc = Math.min(KC, k - pc);
                     packA(a, offA + ic * rsA + pc * csA, rsA, csA, mc, kc, ap);

@@ -133,13 +133,13 @@ class GemmTest {
         if (dtype == DType.FLOAT32) {
             float[] r = new float[size];
             Gemm.multiply(a.floats(), a.off, a.batchStride, a.rs, a.cs, b.floats(), b.off, b.batchStride, b.rs, b.cs,
-                    r, c.batch, c.m, c.k, c.n, kernel, threads);
+                    r, c.batch, c.m, c.k, c.n, kernel, threads, true);
             for (int i = 0; i < size; i++) {
                 out[i] = r[i];
             }
         } else {
             Gemm.multiply(a.values, a.off, a.batchStride, a.rs, a.cs, b.values, b.off, b.batchStride, b.rs, b.cs,
-                    out, c.batch, c.m, c.k, c.n, kernel, threads);
+                    out, c.batch, c.m, c.k, c.n, kernel, threads, true);
         }
         return out;
     }
@@ -230,16 +230,16 @@ class GemmTest {
                 float[] s = toFloats(scalar);
                 float[] p = toFloats(packed);
                 Gemm.multiply(a.floats(), a.off, 0, a.rs, a.cs, b.floats(), b.off, 0, b.rs, b.cs, s, 1, c.m, c.k, c.n,
-                        Gemm.Kernel.SCALAR, 1);
+                        Gemm.Kernel.SCALAR, 1, false);
                 Gemm.multiply(a.floats(), a.off, 0, a.rs, a.cs, b.floats(), b.off, 0, b.rs, b.cs, p, 1, c.m, c.k, c.n,
-                        Gemm.Kernel.PACKED, 1);
+                        Gemm.Kernel.PACKED, 1, false);
                 scalar = toDoubles(s);
                 packed = toDoubles(p);
             } else {
                 Gemm.multiply(a.values, a.off, 0, a.rs, a.cs, b.values, b.off, 0, b.rs, b.cs, scalar, 1, c.m, c.k, c.n,
-                        Gemm.Kernel.SCALAR, 1);
+                        Gemm.Kernel.SCALAR, 1, false);
                 Gemm.multiply(a.values, a.off, 0, a.rs, a.cs, b.values, b.off, 0, b.rs, b.cs, packed, 1, c.m, c.k, c.n,
-                        Gemm.Kernel.PACKED, 1);
+                        Gemm.Kernel.PACKED, 1, false);
             }
             assertArrayEquals(scalar, packed, c.toString());
             if (c == edges) {
@@ -320,11 +320,11 @@ class GemmTest {
             for (int threads : new int[] {1, 2}) {
                 float[] c = {Float.NaN, Float.NaN};
                 // k = 0: c += nothing, so c keeps its values.
-                Gemm.multiply(new float[0], 0, 0, 0, 1, new float[0], 0, 0, 2, 1, c, 1, 1, 0, 2, kernel, threads);
+                Gemm.multiply(new float[0], 0, 0, 0, 1, new float[0], 0, 0, 2, 1, c, 1, 1, 0, 2, kernel, threads, false);
                 assertTrue(Float.isNaN(c[0]) && Float.isNaN(c[1]));
                 double[] d = new double[0];
-                Gemm.multiply(new double[6], 0, 0, 3, 1, new double[6], 0, 0, 2, 1, d, 1, 0, 3, 2, kernel, threads);
-                Gemm.multiply(new double[6], 0, 0, 3, 1, new double[6], 0, 0, 2, 1, d, 0, 2, 3, 2, kernel, threads);
+                Gemm.multiply(new double[6], 0, 0, 3, 1, new double[6], 0, 0, 2, 1, d, 1, 0, 3, 2, kernel, threads, false);
+                Gemm.multiply(new double[6], 0, 0, 3, 1, new double[6], 0, 0, 2, 1, d, 0, 2, 3, 2, kernel, threads, false);
             }
         }
         assertArrayEquals(new float[6], Gemm.matmul(new float[0], 0, 0, 0, 1, new float[0], 0, 0, 3, 1, 1, 2, 0, 3));
