@@ -39,11 +39,7 @@ class GemmTest {
         }
 
         float[] floats() {
-            float[] f = new float[values.length];
-            for (int i = 0; i < f.length; i++) {
-                f[i] = (float) values[i];
-            }
-            return f;
+            return toFloats(values);
         }
     }
 
