@@ -78,10 +78,11 @@ final class GemmF64 {
                 int tiles = ceilDiv(mc, MR);
                 int tilePanels = ceilDiv(j1 - j0, NR);
                 double[] ap = takeBuffer(PACKED_A, tiles * MR * Math.min(KC, k));
-                double[] cp = takeBuffer(PACKED_C, tiles * tilePanels * MR * NR);
+                int tileElements = tiles * tilePanels * MR * NR;
+                double[] cp = takeBuffer(PACKED_C, tileElements);
                 int cij = cBase + ic * ldc + j0;
                 if (cIsZero) {
-                    java.util.Arrays.fill(cp, 0, tiles * tilePanels * MR * NR, 0);
+                    java.util.Arrays.fill(cp, 0, tileElements, 0);
                 } else {
                     copyTiles(c, cij, ldc, mc, j1 - j0, cp, tiles, true);
                 }
