@@ -486,8 +486,8 @@ public final class Tensor {
         if (numel() < 2) {
             return null;
         }
-        for (int stride : strides) {
-            if (stride != 0) {
+        for (int d = 0; d < shape.length; d++) {
+            if (strides[d] != 0 && shape[d] > 1) {
                 return null;
             }
         }
