@@ -6,6 +6,7 @@ import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -135,6 +136,15 @@ class GradientDonationTest {
         Tensor twice = k.mul(2.0);
         twice.mul(3.0).add(twice.mul(-5.0)).sum().backward(); // two repeated values meet at twice: summed anew
         assertArrayEquals(Tensor.full(-4.0, DType.FLOAT64, N).toDoubleArray(), k.grad().toDoubleArray(), 0.0);
+    }
+
+    @Test
+    void aRepeatedValueIsOneValueReadByEveryElement() {
+        Tensor column = Tensor.of(0.5, 2.5).reshape(1, 2).expand(N, 2).slice(1, 1, 2); // strides 0 and 1
+        assertEquals(2.5, column.repeatedValue().item());
+        assertTrue(column.repeatsElements());
+        assertNull(uniform(27, N).repeatedValue());
+        assertNull(Tensor.scalar(1.0).expand(1).repeatedValue(), "one element repeats nothing");
     }
 
     /**
