@@ -430,9 +430,13 @@ final class Primitives {
                 Tensor result = saved[2];
                 if (op == BinaryOp.MUL && needX && x == y) {
                     // x * x: both partials are x, so one product, doubled, is the whole gradient (2 g x is exactly
-                    // g x + g x); one array instead of two and their sum
-                    Tensor product = times(grad, x, gradOwned, false);
-                    return grads(sumToShape(times(product, product.scalarFor(2.0), true, false), xShape), null);
+                    // g x + g x); one array instead of two and their sum. A repeated-value gradient (a sum's, as in
+                    // a squared error) is doubled first, as one number.
+                    Tensor two = grad.scalarFor(2.0);
+                    Tensor gradient = grad.repeatedValue() != null
+                            ? times(times(grad, two, false, false), x, false, false)
+                            : times(times(grad, x, gradOwned, false), two, true, false);
+                    return grads(sumToShape(gradient, xShape), null);
                 }
                 if (needX) {
                     Tensor d = dx.at(x, y, result);
