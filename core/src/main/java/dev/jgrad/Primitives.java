@@ -434,8 +434,8 @@ final class Primitives {
                     // a squared error) is doubled first, as one number.
                     Tensor two = grad.scalarFor(2.0);
                     Tensor gradient = grad.repeatedValue() != null
-                            ? times(times(grad, two, false, false), x, false, false)
-                            : times(times(grad, x, gradOwned, false), two, true, false);
+                            ? times(times(grad, two, false, false), x, false, false) // (2 v) x
+                            : times(times(grad, x, gradOwned, false), two, true, false); // (g x) 2, in place: ours
                     return grads(sumToShape(gradient, xShape), null);
                 }
                 if (needX) {
