@@ -163,6 +163,15 @@ final class Engine {
     static final int IN_PLACE_MIN = 1024;
 
     /**
+     * Whether backward may reuse gradient {@code grad}'s memory in an op with {@code other}: no graph or tangents
+     * are being built through either, and grad is large enough for the reuse to pay.
+     */
+    static boolean mayReuse(Tensor grad, Tensor other) {
+        return !GradMode.isEnabled() && grad.tangents() == null && other.tangents() == null
+                && grad.numel() >= IN_PLACE_MIN;
+    }
+
+    /**
      * Adds gradient g ({@code owned}: referenced by nothing else) into what the task holds. A sum is a fresh
      * tensor that only this run sees, so further terms go into an owned gradient in place (unless a graph or
      * tangents are being built through it).
@@ -172,9 +181,8 @@ final class Engine {
         if (sum == null) {
             task.grad = g;
             task.owned = owned;
-        } else if (task.owned && sum.numel() >= IN_PLACE_MIN && !GradMode.isEnabled() && sum.dtype == g.dtype
-                && !sum.repeatsElements()
-                && sum.tangents() == null && g.tangents() == null && Arrays.equals(sum.shape, g.shape)) {
+        } else if (task.owned && mayReuse(sum, g) && sum.dtype == g.dtype && !sum.repeatsElements()
+                && Arrays.equals(sum.shape, g.shape)) {
             sum.addInPlace(g);
         } else {
             task.grad = sum.add(g);

@@ -133,8 +133,7 @@ final class Primitives {
      * through the gradient.
      */
     private static Tensor times(Tensor grad, Tensor factor, boolean gradOwned, boolean factorFresh) {
-        if (GradMode.isEnabled() || grad.tangents() != null || factor.tangents() != null
-                || grad.numel() < Engine.IN_PLACE_MIN) {
+        if (!Engine.mayReuse(grad, factor)) {
             return grad.mul(factor);
         }
         Tensor gradValue = grad.repeatedValue();
@@ -152,12 +151,6 @@ final class Primitives {
     /** Whether target *= other can be written straight into target: a dense tensor of the product's shape and dtype. */
     private static boolean writableWith(Tensor target, Tensor other) {
         return target.dtype == other.dtype && target.isContiguous() && Shapes.broadcastsTo(other.shape, target.shape);
-    }
-
-    /** -grad in a VJP; a gradient that is one value repeated stays one value, expanded. */
-    private static Tensor negated(Tensor grad) {
-        Tensor value = GradMode.isEnabled() || grad.tangents() != null ? null : grad.repeatedValue();
-        return value == null ? grad.neg() : value.neg().expand(grad.shape);
     }
 
     /** Whether a derivative the VJP computed is new memory: it is none of the saved tensors it was computed from. */
@@ -423,7 +416,8 @@ final class Primitives {
             Tensor gy = null;
             if (linearSignY != 0) {
                 gx = needX ? grad : null;
-                gy = needY ? (linearSignY > 0 ? grad : negated(grad)) : null;
+                // -grad as a product, so that a repeated value stays one value (times -1 is exact negation)
+                gy = needY ? (linearSignY > 0 ? grad : times(grad, grad.scalarFor(-1.0), false, false)) : null;
             } else {
                 Tensor x = saved[0];
                 Tensor y = saved[1];

@@ -128,7 +128,8 @@ final class GemmF64 {
      */
     private static void macroKernel(int kc, int tiles, int panels, double[] ap, double[] bp, int bOff, double[] cp) {
         // Panels of b outside the tiles of a: one panel of b stays in L1 while the panels of a stream from L2,
-        // and the tiles of c follow one another in memory, so the hardware prefetches them.
+        // and the tiles of c follow one another in memory, so the hardware prefetches them. The kernel keeps its
+        // row-stride argument although it is always NR here: with the constant, C2 spilled an accumulator.
         for (int q = 0; q < panels; q++) {
             for (int t = 0; t < tiles; t++) {
                 kernel(kc, ap, t * MR * kc, bp, bOff + q * NR * kc, cp, (q * tiles + t) * MR * NR, NR);
@@ -150,19 +151,15 @@ final class GemmF64 {
             for (int jr = 0, q = 0; jr < nc; jr += NR, q++) {
                 int ci = co + i * ldc + jr;
                 int ti = q * tiles * MR * NR + rowOfTiles;
-                int nr = Math.min(NR, nc - jr);
-                if (nr == NR) {
-                    if (intoTiles) {
-                        DoubleVector.fromArray(S, c, ci).intoArray(cp, ti);
-                        DoubleVector.fromArray(S, c, ci + VL).intoArray(cp, ti + VL);
-                    } else {
-                        DoubleVector.fromArray(S, cp, ti).intoArray(c, ci);
-                        DoubleVector.fromArray(S, cp, ti + VL).intoArray(c, ci + VL);
-                    }
-                } else if (intoTiles) {
-                    System.arraycopy(c, ci, cp, ti, nr);
+                double[] from = intoTiles ? c : cp;
+                double[] to = intoTiles ? cp : c;
+                int fromIndex = intoTiles ? ci : ti;
+                int toIndex = intoTiles ? ti : ci;
+                if (nc - jr >= NR) {
+                    DoubleVector.fromArray(S, from, fromIndex).intoArray(to, toIndex);
+                    DoubleVector.fromArray(S, from, fromIndex + VL).intoArray(to, toIndex + VL);
                 } else {
-                    System.arraycopy(cp, ti, c, ci, nr);
+                    System.arraycopy(from, fromIndex, to, toIndex, nc - jr);
                 }
             }
         }
