@@ -2,7 +2,8 @@
 """Turns the JSON lines of one side-by-side run (bench/side_by_side.sh) into the Markdown tables of
 docs/PERFORMANCE.md: jgrad and NumPy measured here, with ratio columns, and the reference figures of
 WORKLOADS.md (measured elsewhere, labelled as such). Lines tagged with a "round" (the interleaved matmul
-rounds) make a table of their own, and the matmul targets are judged on the median of their ratios.
+rounds) make a table of their own, and the matmul targets are judged on the median of their ratios, or,
+when the run has them, on the median of the per-pair ratios of bench/paired_numpy.py (impl "paired").
 
     python3 bench/perf_table.py target/side-by-side/results.jsonl"""
 import json, statistics, sys
@@ -33,7 +34,7 @@ def ratio(a, b):
 
 
 def main(path):
-    jgrad, numpy, peak = {}, {}, {}
+    jgrad, numpy, peak, paired = {}, {}, {}, {}
     rounds = defaultdict(dict)   # (workload, round) -> impl -> result
     for line in open(path):
         line = line.strip()
@@ -44,6 +45,8 @@ def main(path):
             rounds[(r["workload"], r["round"])][r["impl"]] = r
         elif r.get("impl") == "jgrad":
             jgrad[r["workload"]] = r
+        elif r.get("impl") == "paired":
+            paired[r["workload"]] = r
         elif r.get("impl") == "numpy":
             numpy[r["workload"]] = r
         elif "measure" in r:
@@ -78,6 +81,14 @@ def main(path):
         for name, values in speeds.items():
             print(f"| {name} | {', '.join(f'{v:.2f}×' for v in values)} | {statistics.median(values):.2f}× |")
         print()
+    if paired:
+        print("| paired products: NumPy time / jgrad time | pairs | median | quartiles | jgrad median ms |"
+              " NumPy median ms |")
+        print("|---|---:|---:|---|---:|---:|")
+        for name, r in paired.items():
+            print(f"| {name} | {r['pairs']} | {r['ratio_median']:.2f}× | {r['ratio_q1']:.2f}–{r['ratio_q3']:.2f}× |"
+                  f" {fmt(ms(r, 'jgrad_median_s'))} | {fmt(ms(r, 'numpy_median_s'))} |")
+        print()
     print("| target (issue 5) | measured | target | met |")
     print("|---|---:|---:|---|")
 
@@ -85,7 +96,10 @@ def main(path):
         print(f"| {label} | {value} | {goal} | {ok if isinstance(ok, str) else 'yes' if ok else 'no'} |")
 
     for name in ("matmul_f32_1024", "matmul_f32_2048", "matmul_f64_1024"):
-        if name in speeds:
+        if name in paired:
+            speed = paired[name]["ratio_median"]
+            label = f"{name}: NumPy time / jgrad time (median of {paired[name]['pairs']} alternating pairs)"
+        elif name in speeds:
             speed = statistics.median(speeds[name])
             label = f"{name}: NumPy time / jgrad time (median of {len(speeds[name])} interleaved rounds)"
         elif name in jgrad and name in numpy:

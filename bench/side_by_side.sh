@@ -4,8 +4,11 @@
 # target/side-by-side), then the Markdown table of bench/perf_table.py on stdout.
 # Then MATMUL_ROUNDS (default 3) more rounds of the matmuls alone, jgrad and NumPy in turn, each line tagged
 # with its "round": the machine's speed drifts by more than the ratios asked for, so the matmul targets are
-# judged on the median of the per-round ratios.
-#   [MATMUL_ROUNDS=N] bench/side_by_side.sh [DIR] [-- extra ./jgrad bench args]
+# judged on the median of the per-round ratios. Last, bench/paired_numpy.py alternates single products of the
+# two, MATMUL_PAIRS (default 40) each, and perf_table.py judges the matmul targets on the median of those
+# per-pair ratios instead, which the machine's speed switches (seconds apart) cannot skew.
+#   [MATMUL_ROUNDS=N] [MATMUL_PAIRS=N] bench/side_by_side.sh [DIR] [-- extra ./jgrad bench args]
+# (the extra args go to every ./jgrad bench call, --serve included: --threads or --warmup, not --reps)
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 dir="${1:-$root/target/side-by-side}"
@@ -30,6 +33,8 @@ for line in sys.stdin:
     python3 "$root/bench/compare_numpy.py" --only matmul_f32_1024 matmul_f32_2048 matmul_f64_1024 \
       | tag_round "$round"
   done
+  python3 "$root/bench/paired_numpy.py" --pairs "${MATMUL_PAIRS:-40}" \
+    --only matmul_f32_1024 matmul_f32_2048 matmul_f64_1024 -- "$@"
   echo "{\"info\": \"load_after\", \"load\": \"$(cut -d' ' -f1-3 /proc/loadavg)\"}"
 } | tee "$out" >&2
 python3 "$root/bench/perf_table.py" "$out"

@@ -5,17 +5,26 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
 import java.io.PrintWriter;
+import java.io.Reader;
+import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.math.MathContext;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 
 /**
  * {@code ./jgrad bench [NAME...] [--json] [--threads N] [--reps N] [--warmup N]}: runs the named workloads
- * of {@link Workloads} (all when none is named) and prints one JSON line or one table row each.
+ * of {@link Workloads} (all when none is named) and prints one JSON line or one table row each. With
+ * {@code --serve} it times one repetition per workload name read from standard input instead, for a driver
+ * that alternates jgrad's repetitions with another library's (bench/paired_numpy.py).
  */
 @Command(name = "jgrad bench", sortOptions = false,
         description = "Runs the benchmark workloads (bench/WORKLOADS.md) and prints the median and minimum"
@@ -48,6 +57,11 @@ public final class BenchMain implements Callable<Integer> {
                     + " until at least 3 s have passed, so the JIT has compiled the step).")
     Integer warmup;
 
+    @Option(names = "--serve", description = "Set up and warm up the named workloads, print {\"ready\": [names]},"
+            + " then for each workload name read from standard input time one repetition and print"
+            + " {\"workload\", \"seconds\"}; exit at the end of the input.")
+    boolean serve;
+
     @Option(names = "--list", description = "List the workloads with what each does, and exit.")
     boolean list;
 
@@ -56,14 +70,22 @@ public final class BenchMain implements Callable<Integer> {
 
     private PrintWriter out;
     private PrintWriter err;
+    private BufferedReader in;
 
     public static void main(String[] args) {
-        System.exit(run(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args));
+        System.exit(run(new InputStreamReader(System.in, java.nio.charset.StandardCharsets.UTF_8),
+                new PrintWriter(System.out, true), new PrintWriter(System.err, true), args));
     }
 
     /** Parses {@code args}, runs the workloads and returns the exit code (0 ok, 1 a workload failed, 2 usage). */
     static int run(PrintWriter out, PrintWriter err, String... args) {
+        return run(Reader.nullReader(), out, err, args);
+    }
+
+    /** As {@link #run(PrintWriter, PrintWriter, String...)}, with the standard input {@code --serve} reads. */
+    static int run(Reader in, PrintWriter out, PrintWriter err, String... args) {
         BenchMain main = new BenchMain();
+        main.in = new BufferedReader(in);
         main.out = out;
         main.err = err;
         CommandLine cmd = new CommandLine(main).setOut(out).setErr(err);
@@ -94,6 +116,9 @@ public final class BenchMain implements Callable<Integer> {
         }
         List<Workload> selected = names.isEmpty() ? List.copyOf(Workloads.ALL.values())
                 : names.stream().map(Workloads.ALL::get).toList();
+        if (serve) {
+            return serve(selected);
+        }
         int width = Math.max("workload".length(), selected.stream().mapToInt(w -> w.name().length()).max().orElse(0));
         String rowFormat = "%-" + width + "s  %12s  %12s  %6s%n";
         if (!json) {
@@ -126,6 +151,43 @@ public final class BenchMain implements Callable<Integer> {
         return failures == 0 ? 0 : 1;
     }
 
+    /**
+     * {@code --serve}: warms every selected workload up as a run would, then times one repetition of each workload
+     * named on a line of the input, until its end. An unknown name is reported on stderr and ends the serving
+     * with status 2; a failing step with status 1.
+     */
+    private int serve(List<Workload> selected) {
+        Map<String, Step> steps = new LinkedHashMap<>();
+        for (Workload w : selected) {
+            Step step = w.setUp().get();
+            Timing.measure(step, warmup != null ? warmup : w.warmup(), warmup != null ? 0 : WARMUP_MIN_SECONDS, 1);
+            steps.put(w.name(), step);
+        }
+        out.println("{\"ready\": [\"" + String.join("\", \"", steps.keySet()) + "\"]}");
+        out.flush();
+        try {
+            for (String line = in.readLine(); line != null; line = in.readLine()) {
+                String name = line.trim();
+                Step step = steps.get(name);
+                if (step == null) {
+                    err.println("jgrad bench --serve: '" + name + "' is not one of the workloads served: "
+                            + String.join(", ", steps.keySet()));
+                    return 2;
+                }
+                Timing.Once once = Timing.once(step);
+                if (!Double.isFinite(once.result())) {
+                    err.println("jgrad bench --serve: " + name + " produced a non-finite result (" + once.result() + ")");
+                    return 1;
+                }
+                out.println("{\"workload\": \"" + name + "\", \"seconds\": " + once.seconds() + "}");
+                out.flush();
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("jgrad bench --serve: reading the standard input failed", e);
+        }
+        return 0;
+    }
+
     /** The first problem with the arguments, or null. */
     private String validate() {
         List<String> unknown = names.stream().filter(n -> !Workloads.ALL.containsKey(n)).toList();
@@ -141,6 +203,10 @@ public final class BenchMain implements Callable<Integer> {
         }
         if (warmup != null && warmup < 0) {
             return "--warmup must be at least 0, got " + warmup;
+        }
+        if (serve && (json || list || reps != null)) {
+            return "--serve prints JSON lines of its own and times one repetition per request: it does not take"
+                    + " --json, --list or --reps";
         }
         return null;
     }

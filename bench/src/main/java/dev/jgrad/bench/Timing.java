@@ -40,6 +40,19 @@ public final class Timing {
         return new Measurement(median(seconds), Arrays.stream(seconds).min().orElseThrow(), reps, result);
     }
 
+    /** One timed repetition: its seconds and its result. */
+    public record Once(double seconds, double result) {
+    }
+
+    /** Times one repetition of {@code step} (already warmed up) with {@link System#nanoTime()}. */
+    public static Once once(Step step) {
+        long t0 = System.nanoTime();
+        double result = step.run();
+        double seconds = (System.nanoTime() - t0) * 1e-9;
+        blackhole = result;
+        return new Once(seconds, result);
+    }
+
     /** The median, as Python's statistics.median: the mean of the two middle values for an even count. */
     static double median(double[] values) {
         double[] sorted = values.clone();

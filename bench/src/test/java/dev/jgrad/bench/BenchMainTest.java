@@ -4,6 +4,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import java.io.PrintWriter;
+import java.io.StringReader;
 import java.io.StringWriter;
 import java.util.List;
 import java.util.regex.Matcher;
@@ -118,6 +119,45 @@ class BenchMainTest {
         List<String> lines = outLines();
         assertEquals(Workloads.ALL.size(), lines.size());
         assertTrue(lines.get(0).startsWith("scalar_graph "), lines.get(0));
+    }
+
+    private int serve(String input, String... args) {
+        String[] all = new String[args.length + 1];
+        all[0] = "--serve";
+        System.arraycopy(args, 0, all, 1, args.length);
+        return BenchMain.run(new StringReader(input), new PrintWriter(out, true), new PrintWriter(err, true), all);
+    }
+
+    @Test
+    void serveTimesOneRepetitionPerNameReadUntilTheEndOfTheInput() {
+        assertEquals(0, serve("scalar_graph\nlistcomp_grad_100\n  scalar_graph  \n", "--warmup", "1",
+                "scalar_graph", "listcomp_grad_100"), err.toString());
+        List<String> lines = outLines();
+        assertEquals("{\"ready\": [\"scalar_graph\", \"listcomp_grad_100\"]}", lines.get(0));
+        assertEquals(4, lines.size(), out.toString());
+        Pattern timed = Pattern.compile("\\{\"workload\": \"([a-z0-9_]+)\", \"seconds\": " + NUMBER + "}");
+        String[] expected = {"scalar_graph", "listcomp_grad_100", "scalar_graph"};
+        for (int i = 0; i < 3; i++) {
+            Matcher m = timed.matcher(lines.get(i + 1));
+            assertTrue(m.matches(), "not a timing line: " + lines.get(i + 1));
+            assertEquals(expected[i], m.group(1));
+            assertTrue(Double.parseDouble(m.group(2)) > 0, lines.get(i + 1));
+        }
+    }
+
+    @Test
+    void serveStopsAtANameItDoesNotServe() {
+        assertEquals(2, serve("scalar_graph\nmatmul_f32_500\nscalar_graph\n", "--warmup", "0", "scalar_graph"));
+        assertEquals(2, outLines().size(), out.toString());   // ready, then the one timing before the bad name
+        assertTrue(err.toString().contains("'matmul_f32_500' is not one of the workloads served: scalar_graph"),
+                err.toString());
+    }
+
+    @Test
+    void serveRejectsTheOptionsOfARun() {
+        assertEquals(2, serve("", "--json", "scalar_graph"));
+        assertTrue(err.toString().contains("--serve prints JSON lines of its own"), err.toString());
+        assertEquals("", out.toString());
     }
 
     @Test
