@@ -154,7 +154,7 @@ public final class BenchMain implements Callable<Integer> {
     /**
      * {@code --serve}: warms every selected workload up as a run would, then times one repetition of each workload
      * named on a line of the input, until its end. An unknown name is reported on stderr and ends the serving
-     * with status 2; a failing step with status 1.
+     * with status 2; a step that throws or returns a non-finite result, with status 1.
      */
     private int serve(List<Workload> selected) {
         Map<String, Step> steps = new LinkedHashMap<>();
@@ -174,9 +174,16 @@ public final class BenchMain implements Callable<Integer> {
                             + String.join(", ", steps.keySet()));
                     return 2;
                 }
-                Timing.Once once = Timing.once(step);
+                Timing.Once once;
+                try {
+                    once = Timing.once(step);
+                } catch (RuntimeException | OutOfMemoryError e) {
+                    err.println("jgrad bench --serve: " + name + " failed: " + e);
+                    return 1;
+                }
                 if (!Double.isFinite(once.result())) {
-                    err.println("jgrad bench --serve: " + name + " produced a non-finite result (" + once.result() + ")");
+                    err.println("jgrad bench --serve: " + name + " produced a non-finite result (" + once.result()
+                            + ")");
                     return 1;
                 }
                 out.println("{\"workload\": \"" + name + "\", \"seconds\": " + once.seconds() + "}");
