@@ -130,8 +130,7 @@ public final class BenchMain implements Callable<Integer> {
             try {
                 System.gc();   // start each workload without the previous one's garbage
                 Step step = w.setUp().get();
-                m = Timing.measure(step, warmup != null ? warmup : w.warmup(),
-                        warmup != null ? 0 : WARMUP_MIN_SECONDS, reps != null ? reps : w.reps());
+                m = measure(w, step, reps != null ? reps : w.reps());
             } catch (RuntimeException | OutOfMemoryError e) {
                 failures++;
                 err.println("jgrad bench: " + w.name() + " failed: " + e);
@@ -160,7 +159,7 @@ public final class BenchMain implements Callable<Integer> {
         Map<String, Step> steps = new LinkedHashMap<>();
         for (Workload w : selected) {
             Step step = w.setUp().get();
-            Timing.measure(step, warmup != null ? warmup : w.warmup(), warmup != null ? 0 : WARMUP_MIN_SECONDS, 1);
+            measure(w, step, 1);
             steps.put(w.name(), step);
         }
         out.println("{\"ready\": [\"" + String.join("\", \"", steps.keySet()) + "\"]}");
@@ -193,6 +192,15 @@ public final class BenchMain implements Callable<Integer> {
             throw new UncheckedIOException("jgrad bench --serve: reading the standard input failed", e);
         }
         return 0;
+    }
+
+    /**
+     * Times {@code reps} repetitions of w's step after its warm-up: exactly --warmup N repetitions if given, else
+     * the reference's count, continued for WARMUP_MIN_SECONDS at least.
+     */
+    private Timing.Measurement measure(Workload w, Step step, int reps) {
+        return warmup != null ? Timing.measure(step, warmup, 0, reps)
+                : Timing.measure(step, w.warmup(), WARMUP_MIN_SECONDS, reps);
     }
 
     /** The first problem with the arguments, or null. */

@@ -31,10 +31,9 @@ public final class Timing {
         double[] seconds = new double[reps];
         double result = Double.NaN;
         for (int i = 0; i < reps; i++) {
-            long t0 = System.nanoTime();
-            result = step.run();
-            seconds[i] = (System.nanoTime() - t0) * 1e-9;
-            sink += result;
+            Once once = once(step);
+            seconds[i] = once.seconds();
+            result = once.result();
         }
         blackhole = sink;
         return new Measurement(median(seconds), Arrays.stream(seconds).min().orElseThrow(), reps, result);

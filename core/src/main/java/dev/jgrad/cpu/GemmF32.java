@@ -259,7 +259,7 @@ final class GemmF32 {
     private static void packB(float[] b, int base, int rs, int cs, int kc, int nc, float[] bp, int bOff) {
         int jr = 0;
         if (cs == 1) {
-            // Row-major b: a few rows at a time across all the whole panels, so that b is read along its rows
+            // Row-major b: a few rows at a time across all its whole panels, so that b is read along its rows
             // (a panel at a time read one cache line from each of kc rows a whole row apart, at 2-3 GB/s).
             int wholePanels = nc / NR;
             for (int p0 = 0; p0 < kc; p0 += PACK_B_ROWS) {
