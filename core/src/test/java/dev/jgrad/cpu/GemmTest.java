@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -213,8 +214,8 @@ class GemmTest {
             Operand a = operand(rnd, 1, false, c.m, c.k, c.la);
             Operand b = operand(rnd, 1, false, c.k, c.n, c.lb);
             if (c == poison) {
-                java.util.Arrays.fill(a.values, Double.NaN);
-                java.util.Arrays.fill(b.values, Double.NaN);
+                Arrays.fill(a.values, Double.NaN);
+                Arrays.fill(b.values, Double.NaN);
             }
             double[] start = new double[c.m * c.n];
             for (int i = 0; i < start.length; i++) {
@@ -281,6 +282,34 @@ class GemmTest {
                 double[] one = run(dtype, c, a, b, kernel, 1);
                 for (int threads : new int[] {2, 3, 4}) {
                     assertArrayEquals(one, run(dtype, c, a, b, kernel, threads), c + ", " + kernel + ", " + threads + " threads");
+                }
+            }
+        }
+    }
+
+    @Test
+    void rowBlocksCoverEveryTileOnceAndShrinkTowardsTheEndOnSeveralThreads() {
+        int fullTiles = GemmF32.MC / GemmF32.MR;
+        for (int rowTiles : new int[] {1, 2, 3, 7, fullTiles, fullTiles + 1, 205, 1000}) {
+            for (int threads : new int[] {1, 2, 3, 8}) {
+                int[] starts = GemmF32.rowBlockStarts(rowTiles, threads);
+                String where = rowTiles + " tiles, " + threads + " threads: " + Arrays.toString(starts);
+                assertEquals(0, starts[0], where);
+                assertEquals(rowTiles, starts[starts.length - 1], where);
+                for (int q = 0; q + 1 < starts.length; q++) {
+                    int size = starts[q + 1] - starts[q];
+                    assertTrue(size >= 1 && size <= fullTiles, where);
+                    if (threads > 1 && q + 2 < starts.length) {
+                        // Claimed in order, largest first: no block is larger than the one before it.
+                        assertTrue(q == 0 || size <= starts[q] - starts[q - 1], where);
+                    }
+                }
+                if (threads == 1) {
+                    assertEquals(Math.ceilDiv(rowTiles, fullTiles), starts.length - 1, where);
+                } else if (rowTiles >= 4 * threads * fullTiles) {
+                    // Much work: full blocks first, and a last block far smaller than a full one.
+                    assertEquals(fullTiles, starts[1] - starts[0], where);
+                    assertTrue(starts[starts.length - 1] - starts[starts.length - 2] <= fullTiles / 4, where);
                 }
             }
         }
