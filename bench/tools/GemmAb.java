@@ -79,7 +79,7 @@ public final class GemmAb {
     }
 
     /** The package-private multiply of one build's GemmF32 or GemmF64, from its own class loader. */
-    private static Method load(String classes, boolean f64) throws Exception {
+    static Method load(String classes, boolean f64) throws Exception {
         Path dir = Path.of(classes);
         if (!Files.isRegularFile(dir.resolve("dev/jgrad/cpu/GemmF32.class"))) {
             throw new IllegalArgumentException("no compiled dev/jgrad/cpu/GemmF32.class under " + dir
