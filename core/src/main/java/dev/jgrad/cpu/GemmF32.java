@@ -24,24 +24,9 @@ final class GemmF32 {
      */
     static final int MR = 5;
     static final int NR = 2 * VL;
-    /**
-     * Depth of a block in products deeper than ONE_BLOCK_DEPTH: one packed NR-wide panel of b (KC * NR elements,
-     * 16 KiB) stays in half the L1 cache.
-     */
+    /** Depth of a block: one packed NR-wide panel of b (KC * NR elements, 16 KiB) stays in half the L1 cache. */
     static final int KC = Integer.getInteger("jgrad.gemm.kc", 16 * 1024 / (NR * Float.BYTES));
-    /**
-     * Products at most this deep (1024) are done in one depth block, whose panels of b (up to 64 KiB) are read from
-     * L2: each tile of c is then loaded and stored once, and the micro-kernel is called a quarter as often as with
-     * KC-deep blocks. In one JVM, alternating with OpenBLAS (bench/tools/GemmVsOpenBlas.java, median of the
-     * per-round speed ratios), 1024^2 products on two threads went from 0.91x to 0.97x of OpenBLAS's speed
-     * (float32) and from 0.83x to 0.88x (float32). On deeper products (2048^2) 1024-deep blocks were 1-8% slower
-     * than KC-deep ones, so those keep KC.
-     */
-    static final int ONE_BLOCK_DEPTH = Integer.getInteger("jgrad.gemm.oneblock", 64 * 1024 / (NR * Float.BYTES));
-    /**
-     * Most rows of a packed block of a (MC * KC elements, about 144 KiB), sized to stay in the 512 KiB L2 cache
-     * with the block's packed tiles of c; a deeper single block has proportionally fewer rows (rowsPerBlock).
-     */
+    /** Rows of a packed block of a (MC * KC elements, about 144 KiB), sized to stay in the 512 KiB L2 cache. */
     static final int MC = Integer.getInteger("jgrad.gemm.mc", Math.max(MR, 144 * 1024 / (KC * Float.BYTES) / MR * MR));
     /** Bytes of b packed at once (all of k for a block of columns), shared by the threads in the 32 MiB L3. */
     static final int PACKED_B_BYTES = Integer.getInteger("jgrad.gemm.packedb", 8 << 20);
@@ -60,9 +45,8 @@ final class GemmF32 {
         // Columns of b packed at once: all of k, in whole panels, within the budget.
         int ncMax = Math.min(roundUp(n, NR), Math.max(NR, PACKED_B_BYTES / Float.BYTES / k / NR * NR));
         float[] bp = takeBuffer(PACKED_B, Math.multiplyExact(k, ncMax));
-        int kc0 = k <= ONE_BLOCK_DEPTH ? k : KC;
-        int kBlocks = ceilDiv(k, kc0);
-        int[] blockStarts = rowBlockStarts(ceilDiv(m, MR), threads, rowsPerBlock(kc0));
+        int kBlocks = ceilDiv(k, KC);
+        int[] blockStarts = rowBlockStarts(ceilDiv(m, MR), threads);
         int rowBlocks = blockStarts.length - 1;
         int colChunks = rowBlocks >= threads ? 1 : ceilDiv(threads, rowBlocks);
         for (int jc = 0; jc < n; jc += ncMax) {
@@ -72,8 +56,8 @@ final class GemmF32 {
             // Pack b once for all threads: depth block pc at bp[pc * panels * NR], panel jr within it at jr * kc.
             int bChunks = Math.min(panels, threads);
             CpuPool.run(kBlocks * bChunks, threads, task -> {
-                int pc = task / bChunks * kc0;
-                int kc = Math.min(kc0, k - pc);
+                int pc = task / bChunks * KC;
+                int kc = Math.min(KC, k - pc);
                 int j0 = panels * (task % bChunks) / bChunks * NR;
                 int j1 = Math.min(nc, panels * (task % bChunks + 1) / bChunks * NR);
                 packB(b, bBase + pc * rsB + j0 * csB, rsB, csB, kc, j1 - j0, bp, pc * panels * NR + j0 * kc);
@@ -90,7 +74,7 @@ final class GemmF32 {
                 int j1 = Math.min(nc, panels * (task % chunks + 1) / chunks * NR);
                 int tiles = ceilDiv(mc, MR);
                 int tilePanels = ceilDiv(j1 - j0, NR);
-                float[] ap = takeBuffer(PACKED_A, tiles * MR * kc0);
+                float[] ap = takeBuffer(PACKED_A, tiles * MR * Math.min(KC, k));
                 int tileElements = tiles * tilePanels * MR * NR;
                 float[] cp = takeBuffer(PACKED_C, tileElements);
                 int cij = cBase + ic * ldc + j0;
@@ -99,8 +83,8 @@ final class GemmF32 {
                 } else {
                     copyTiles(c, cij, ldc, mc, j1 - j0, cp, tiles, true);
                 }
-                for (int pc = 0; pc < k; pc += kc0) {
-                    int kc = Math.min(kc0, k - pc);
+                for (int pc = 0; pc < k; pc += KC) {
+                    int kc = Math.min(KC, k - pc);
                     packA(a, offA + ic * rsA + pc * csA, rsA, csA, mc, kc, ap);
                     macroKernel(kc, tiles, tilePanels, ap, bp, pc * panels * NR + j0 * kc, cp);
                 }
@@ -112,20 +96,15 @@ final class GemmF32 {
         giveBuffer(PACKED_B, bp);
     }
 
-    /** Rows of a packed block of a whose depth blocks are kc deep: MC, fewer for deeper blocks (a in L2). */
-    static int rowsPerBlock(int kc) {
-        return Math.min(MC, Math.max(MR, MC * KC / kc / MR * MR));
-    }
-
     /**
-     * The first tile of each row block of the product, then rowTiles, for blocks of at most mc rows. On one thread,
-     * even blocks. On more, blocks of mc rows while much is left and then smaller and smaller ones (each about a 2 * threads-th
+     * The first tile of each row block of the product, then rowTiles. On one thread, even blocks of at most MC rows.
+     * On more, blocks of MC rows while much is left and then smaller and smaller ones (each about a 2 * threads-th
      * of what is left), claimed in that order, so the threads run out of work close together: on two threads, one
      * thread's idle wait at the end of a 1024^2 float32 product (15-33 ms) fell from 0.6-3.4 ms with blocks of one
      * size to 0.14-0.43 ms.
      */
-    static int[] rowBlockStarts(int rowTiles, int threads, int mc) {
-        int fullTiles = Math.max(1, mc / MR);
+    static int[] rowBlockStarts(int rowTiles, int threads) {
+        int fullTiles = Math.max(1, MC / MR);
         if (threads == 1) {
             int blocks = ceilDiv(rowTiles, fullTiles);
             int[] starts = new int[blocks + 1];
@@ -146,7 +125,7 @@ final class GemmF32 {
     }
 
     /** The smallest row block at the end of a product on several threads, in tiles of MR rows. */
-    static final int MIN_BLOCK_TILES = 2;
+    private static final int MIN_BLOCK_TILES = 2;
 
     private static final int PACKED_A = 0;
     private static final int PACKED_B = 1;

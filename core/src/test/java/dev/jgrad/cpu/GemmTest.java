@@ -111,14 +111,10 @@ class GemmTest {
         int mc = dtype == DType.FLOAT32 ? GemmF32.MC : GemmF64.MC;
         int nr = dtype == DType.FLOAT32 ? GemmF32.NR : GemmF64.NR;
         int packedB = dtype == DType.FLOAT32 ? GemmF32.PACKED_B_BYTES / Float.BYTES : GemmF64.PACKED_B_BYTES / Double.BYTES;
-        int oneBlock = dtype == DType.FLOAT32 ? GemmF32.ONE_BLOCK_DEPTH : GemmF64.ONE_BLOCK_DEPTH;
-        int deep = oneBlock + 2 * kc + 3; // deeper than one block: blocks of kc
+        int deep = 2 * kc + 3;
         // More columns than b packs at once for this depth: a second column block.
         cases.add(new Case(1, 7, deep, packedB / deep / nr * nr + 5, Layout.ROW_MAJOR, Layout.ROW_MAJOR, false, false));
         cases.add(new Case(1, mc + 1, kc + 1, 17, Layout.TRANSPOSED, Layout.STRIDED, false, false));
-        // One block as deep as allowed, with its fewer rows per block of a.
-        int mcOne = dtype == DType.FLOAT32 ? GemmF32.rowsPerBlock(oneBlock) : GemmF64.rowsPerBlock(oneBlock);
-        cases.add(new Case(1, mcOne + 3, oneBlock, 21, Layout.ROW_MAJOR, Layout.TRANSPOSED, false, false));
         // Batches: own matrices, and one matrix broadcast (batch stride 0) on either side.
         cases.add(new Case(3, 17, 33, 65, Layout.ROW_MAJOR, Layout.ROW_MAJOR, false, false));
         cases.add(new Case(4, 33, 7, 17, Layout.TRANSPOSED, Layout.ROW_MAJOR, true, false));
@@ -212,12 +208,9 @@ class GemmTest {
     void packedProductsAddIntoCAndPaddingNeverLeaks(DType dtype) {
         Random rnd = new Random(3);
         int kc = dtype == DType.FLOAT32 ? GemmF32.KC : GemmF64.KC;
-        int oneBlock = dtype == DType.FLOAT32 ? GemmF32.ONE_BLOCK_DEPTH : GemmF64.ONE_BLOCK_DEPTH;
         Case poison = new Case(1, 301, 2 * kc + 1, 303, Layout.ROW_MAJOR, Layout.ROW_MAJOR, false, false);
         Case edges = new Case(1, 143, kc + 7, 37, Layout.ROW_MAJOR, Layout.TRANSPOSED, false, false);
-        // Deeper than one block: depth blocks of kc, each adding into the packed tiles of c.
-        Case deep = new Case(1, 37, oneBlock + kc + 5, 35, Layout.ROW_MAJOR, Layout.ROW_MAJOR, false, false);
-        for (Case c : List.of(poison, edges, deep)) {
+        for (Case c : List.of(poison, edges)) {
             Operand a = operand(rnd, 1, false, c.m, c.k, c.la);
             Operand b = operand(rnd, 1, false, c.k, c.n, c.lb);
             if (c == poison) {
@@ -297,11 +290,9 @@ class GemmTest {
     @Test
     void rowBlocksCoverEveryTileOnceAndShrinkTowardsTheEndOnSeveralThreads() {
         int fullTiles = GemmF32.MC / GemmF32.MR;
-        assertEquals(GemmF32.MC, GemmF32.rowsPerBlock(GemmF32.KC));
-        assertTrue(GemmF32.rowsPerBlock(GemmF32.ONE_BLOCK_DEPTH) < GemmF32.MC);
         for (int rowTiles : new int[] {1, 2, 3, 7, fullTiles, fullTiles + 1, 205, 1000}) {
             for (int threads : new int[] {1, 2, 3, 8}) {
-                int[] starts = GemmF32.rowBlockStarts(rowTiles, threads, GemmF32.MC);
+                int[] starts = GemmF32.rowBlockStarts(rowTiles, threads);
                 String where = rowTiles + " tiles, " + threads + " threads: " + Arrays.toString(starts);
                 assertEquals(0, starts[0], where);
                 assertEquals(rowTiles, starts[starts.length - 1], where);
@@ -318,8 +309,7 @@ class GemmTest {
                 } else if (rowTiles >= 4 * threads * fullTiles) {
                     // Much work: full blocks first, and a last block far smaller than a full one.
                     assertEquals(fullTiles, starts[1] - starts[0], where);
-                    int last = starts[starts.length - 1] - starts[starts.length - 2];
-                    assertTrue(last <= Math.max(GemmF32.MIN_BLOCK_TILES, fullTiles / 4), where);
+                    assertTrue(starts[starts.length - 1] - starts[starts.length - 2] <= fullTiles / 4, where);
                 }
             }
         }
