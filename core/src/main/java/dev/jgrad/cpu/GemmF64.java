@@ -24,9 +24,27 @@ final class GemmF64 {
      */
     static final int MR = 5;
     static final int NR = 2 * VL;
-    /** Depth of a block: one packed NR-wide panel of b (KC * NR elements, 16 KiB) stays in half the L1 cache. */
+    /**
+     * Depth of a block in products deeper than ONE_BLOCK_DEPTH: one packed NR-wide panel of b (KC * NR elements,
+     * 16 KiB) stays in half the L1 cache.
+     */
     static final int KC = Integer.getInteger("jgrad.gemm.kc", 16 * 1024 / (NR * Double.BYTES));
-    /** Rows of a packed block of a (MC * KC elements, about 144 KiB), sized to stay in the 512 KiB L2 cache. */
+    /**
+     * Products at most this deep (1024) are done in one depth block, whose panels of b (up to 64 KiB) are read from
+     * L2: each tile of c is then loaded and stored once, and the micro-kernel is called a quarter as often as with
+     * KC-deep blocks. In one JVM, alternating with OpenBLAS (bench/tools/GemmVsOpenBlas.java, median of the
+     * per-round speed ratios), 1024^2 products went from 0.823x to 0.838x of OpenBLAS's speed (float32, two
+     * threads) and from 0.746x to 0.778x (float64), and with a memory-streaming loop on the other core from 0.721x
+     * to 0.734x and from 0.700x to 0.718x (one thread). On deeper products (2048^2) 1024-deep blocks were 1-8%
+     * slower than KC-deep ones, so those keep KC.
+     */
+    static final int ONE_BLOCK_DEPTH = Integer.getInteger("jgrad.gemm.oneblock", 64 * 1024 / (NR * Double.BYTES));
+    /**
+     * Rows of a packed block of a (MC * KC elements, about 144 KiB in KC-deep blocks), sized to stay in the 512 KiB
+     * L2 cache. One deeper block keeps MC rows: every block of rows reads all of the packed b, and with fewer rows
+     * (a block of a in L2 again) that traffic made products slower whenever L3 was contended (1024^2 float64
+     * alone on one thread, with a memory-streaming loop on the other core: 0.55x of OpenBLAS against 0.72x).
+     */
     static final int MC = Integer.getInteger("jgrad.gemm.mc", Math.max(MR, 144 * 1024 / (KC * Double.BYTES) / MR * MR));
     /** Bytes of b packed at once (all of k for a block of columns), shared by the threads in the 32 MiB L3. */
     static final int PACKED_B_BYTES = Integer.getInteger("jgrad.gemm.packedb", 8 << 20);
@@ -45,7 +63,8 @@ final class GemmF64 {
         // Columns of b packed at once: all of k, in whole panels, within the budget.
         int ncMax = Math.min(roundUp(n, NR), Math.max(NR, PACKED_B_BYTES / Double.BYTES / k / NR * NR));
         double[] bp = takeBuffer(PACKED_B, Math.multiplyExact(k, ncMax));
-        int kBlocks = ceilDiv(k, KC);
+        int blockDepth = k <= ONE_BLOCK_DEPTH ? k : KC; // of every depth block but the last
+        int kBlocks = ceilDiv(k, blockDepth);
         int[] blockStarts = rowBlockStarts(ceilDiv(m, MR), threads);
         int rowBlocks = blockStarts.length - 1;
         int colChunks = rowBlocks >= threads ? 1 : ceilDiv(threads, rowBlocks);
@@ -56,8 +75,8 @@ final class GemmF64 {
             // Pack b once for all threads: depth block pc at bp[pc * panels * NR], panel jr within it at jr * kc.
             int bChunks = Math.min(panels, threads);
             CpuPool.run(kBlocks * bChunks, threads, task -> {
-                int pc = task / bChunks * KC;
-                int kc = Math.min(KC, k - pc);
+                int pc = task / bChunks * blockDepth;
+                int kc = Math.min(blockDepth, k - pc);
                 int j0 = panels * (task % bChunks) / bChunks * NR;
                 int j1 = Math.min(nc, panels * (task % bChunks + 1) / bChunks * NR);
                 packB(b, bBase + pc * rsB + j0 * csB, rsB, csB, kc, j1 - j0, bp, pc * panels * NR + j0 * kc);
@@ -74,7 +93,7 @@ final class GemmF64 {
                 int j1 = Math.min(nc, panels * (task % chunks + 1) / chunks * NR);
                 int tiles = ceilDiv(mc, MR);
                 int tilePanels = ceilDiv(j1 - j0, NR);
-                double[] ap = takeBuffer(PACKED_A, tiles * MR * Math.min(KC, k));
+                double[] ap = takeBuffer(PACKED_A, tiles * MR * blockDepth);
                 int tileElements = tiles * tilePanels * MR * NR;
                 double[] cp = takeBuffer(PACKED_C, tileElements);
                 int cij = cBase + ic * ldc + j0;
@@ -83,8 +102,8 @@ final class GemmF64 {
                 } else {
                     copyTiles(c, cij, ldc, mc, j1 - j0, cp, tiles, true);
                 }
-                for (int pc = 0; pc < k; pc += KC) {
-                    int kc = Math.min(KC, k - pc);
+                for (int pc = 0; pc < k; pc += blockDepth) {
+                    int kc = Math.min(blockDepth, k - pc);
                     packA(a, offA + ic * rsA + pc * csA, rsA, csA, mc, kc, ap);
                     macroKernel(kc, tiles, tilePanels, ap, bp, pc * panels * NR + j0 * kc, cp);
                 }
@@ -125,7 +144,7 @@ final class GemmF64 {
     }
 
     /** The smallest row block at the end of a product on several threads, in tiles of MR rows. */
-    private static final int MIN_BLOCK_TILES = 2;
+    static final int MIN_BLOCK_TILES = 2;
 
     private static final int PACKED_A = 0;
     private static final int PACKED_B = 1;

@@ -111,10 +111,13 @@ class GemmTest {
         int mc = dtype == DType.FLOAT32 ? GemmF32.MC : GemmF64.MC;
         int nr = dtype == DType.FLOAT32 ? GemmF32.NR : GemmF64.NR;
         int packedB = dtype == DType.FLOAT32 ? GemmF32.PACKED_B_BYTES / Float.BYTES : GemmF64.PACKED_B_BYTES / Double.BYTES;
-        int deep = 2 * kc + 3;
+        int oneBlock = dtype == DType.FLOAT32 ? GemmF32.ONE_BLOCK_DEPTH : GemmF64.ONE_BLOCK_DEPTH;
+        int deep = oneBlock + 2 * kc + 3; // deeper than one block: blocks of kc
         // More columns than b packs at once for this depth: a second column block.
         cases.add(new Case(1, 7, deep, packedB / deep / nr * nr + 5, Layout.ROW_MAJOR, Layout.ROW_MAJOR, false, false));
         cases.add(new Case(1, mc + 1, kc + 1, 17, Layout.TRANSPOSED, Layout.STRIDED, false, false));
+        // One block as deep as allowed, over more than one block of rows.
+        cases.add(new Case(1, mc + 3, oneBlock, 21, Layout.ROW_MAJOR, Layout.TRANSPOSED, false, false));
         // Batches: own matrices, and one matrix broadcast (batch stride 0) on either side.
         cases.add(new Case(3, 17, 33, 65, Layout.ROW_MAJOR, Layout.ROW_MAJOR, false, false));
         cases.add(new Case(4, 33, 7, 17, Layout.TRANSPOSED, Layout.ROW_MAJOR, true, false));
@@ -208,9 +211,12 @@ class GemmTest {
     void packedProductsAddIntoCAndPaddingNeverLeaks(DType dtype) {
         Random rnd = new Random(3);
         int kc = dtype == DType.FLOAT32 ? GemmF32.KC : GemmF64.KC;
+        int oneBlock = dtype == DType.FLOAT32 ? GemmF32.ONE_BLOCK_DEPTH : GemmF64.ONE_BLOCK_DEPTH;
         Case poison = new Case(1, 301, 2 * kc + 1, 303, Layout.ROW_MAJOR, Layout.ROW_MAJOR, false, false);
         Case edges = new Case(1, 143, kc + 7, 37, Layout.ROW_MAJOR, Layout.TRANSPOSED, false, false);
-        for (Case c : List.of(poison, edges)) {
+        // Deeper than one block: depth blocks of kc, each adding into the packed tiles of c.
+        Case deep = new Case(1, 37, oneBlock + kc + 5, 35, Layout.ROW_MAJOR, Layout.ROW_MAJOR, false, false);
+        for (Case c : List.of(poison, edges, deep)) {
             Operand a = operand(rnd, 1, false, c.m, c.k, c.la);
             Operand b = operand(rnd, 1, false, c.k, c.n, c.lb);
             if (c == poison) {
@@ -309,7 +315,8 @@ class GemmTest {
                 } else if (rowTiles >= 4 * threads * fullTiles) {
                     // Much work: full blocks first, and a last block far smaller than a full one.
                     assertEquals(fullTiles, starts[1] - starts[0], where);
-                    assertTrue(starts[starts.length - 1] - starts[starts.length - 2] <= fullTiles / 4, where);
+                    int last = starts[starts.length - 1] - starts[starts.length - 2];
+                    assertTrue(last <= Math.max(GemmF32.MIN_BLOCK_TILES, fullTiles / 4), where);
                 }
             }
         }
