@@ -21,7 +21,9 @@ import java.util.Random;
  * OPENBLAS_THREAD_TIMEOUT=4 java --enable-native-access=ALL-UNNAMED --add-modules jdk.incubator.vector \
  *     -Xms4g -Xmx4g bench/tools/GemmVsOpenBlas.java n threads rounds f32|f64 CLASSES...
  * </pre>
- * where each CLASSES is a core/target/classes folder. OPENBLAS_THREAD_TIMEOUT=4 makes OpenBLAS's worker threads
+ * where each CLASSES is a core/target/classes folder. {@code -DpauseMillis=250} (before the file name) sleeps that long
+ * before each timed product, as bench/paired_numpy.py does: products then start with the caches as other
+ * programs left them, which favours layouts that move less data. OPENBLAS_THREAD_TIMEOUT=4 makes OpenBLAS's worker threads
  * sleep as soon as a product ends: by default they spin for about 0.1 s, and on two cores they then take a
  * core from the jgrad product that follows. To see how each side copes with a busy memory system, run a
  * memory-streaming loop on the other core with threads = 1 (docs/PERFORMANCE.md).
@@ -34,8 +36,9 @@ public final class GemmVsOpenBlas {
     private static final int NO_TRANS = 111;
 
     public static void main(String[] args) throws Throwable {
-        if (args.length < 5 || !(args[3].equals("f32") || args[3].equals("f64"))) {
-            System.err.println("usage: GemmVsOpenBlas n threads rounds f32|f64 CLASSES...");
+        long pauseMillis = Long.getLong("pauseMillis", 0);
+        if (args.length < 5 || !(args[3].equals("f32") || args[3].equals("f64")) || pauseMillis < 0) {
+            System.err.println("usage: [-DpauseMillis=MS] GemmVsOpenBlas n threads rounds f32|f64 CLASSES...");
             System.exit(2);
         }
         int n = Integer.parseInt(args[0]);
@@ -67,6 +70,9 @@ public final class GemmVsOpenBlas {
             for (int turn = 0; turn < sides; turn++) {
                 int side = (turn + Math.max(round, 0)) % sides;
                 Object c = f64 ? new double[n * n] : new float[n * n];
+                if (pauseMillis > 0 && round >= 0) {
+                    Thread.sleep(pauseMillis);
+                }
                 long start = System.nanoTime();
                 if (side == 0) {
                     MemorySegment sa = segment(a), sb = segment(b), sc = segment(c);
