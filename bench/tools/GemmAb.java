@@ -39,33 +39,29 @@ public final class GemmAb {
         Method[] multiply = {load(args[0], f64), load(args[1], f64)};
 
         Random random = new Random(1);
-        Object a = f64 ? new double[n * n] : new float[n * n];
-        Object b = f64 ? new double[n * n] : new float[n * n];
-        for (int i = 0; i < n * n; i++) {
-            if (f64) {
-                ((double[]) a)[i] = random.nextDouble();
-                ((double[]) b)[i] = random.nextDouble();
-            } else {
-                ((float[]) a)[i] = random.nextFloat();
-                ((float[]) b)[i] = random.nextFloat();
-            }
-        }
+        Object a = randomMatrix(n, f64, random);
+        Object b = randomMatrix(n, f64, random);
         double[][] millis = new double[2][pairs];
         double[] ratios = new double[pairs];
-        int warmUpPairs = 5;
-        for (int pair = -warmUpPairs; pair < pairs; pair++) {
+        // Untimed pairs first, 5 and 3 s at least, so that C2 has compiled both builds' kernels.
+        long warmUpEnd = System.nanoTime() + 3_000_000_000L;
+        for (int pair = 0, untimed = 0; pair < pairs; ) {
+            boolean timed = untimed >= 5 && System.nanoTime() >= warmUpEnd;
             for (int turn = 0; turn < 2; turn++) {
                 int build = (pair & 1) == 0 ? turn : 1 - turn;
                 Object c = f64 ? new double[n * n] : new float[n * n];
                 long start = System.nanoTime();
                 // GemmF32/F64.multiply(a, offA, rsA, csA, b, offB, rsB, csB, c, offC, ldc, m, n, k, threads, cIsZero)
                 multiply[build].invoke(null, a, 0, n, 1, b, 0, n, 1, c, 0, n, n, n, n, threads, true);
-                if (pair >= 0) {
+                if (timed) {
                     millis[build][pair] = (System.nanoTime() - start) / 1e6;
                 }
             }
-            if (pair >= 0) {
+            if (timed) {
                 ratios[pair] = millis[1][pair] / millis[0][pair];
+                pair++;
+            } else {
+                untimed++;
             }
         }
         for (double[] times : millis) {
@@ -76,6 +72,20 @@ public final class GemmAb {
                 + " | B/A median %.3f (quartiles %.3f, %.3f)%n", f64 ? "float64" : "float32", n, threads, pairs,
                 millis[0][0], millis[0][pairs / 2], millis[1][0], millis[1][pairs / 2], ratios[pairs / 2],
                 ratios[pairs / 4], ratios[3 * pairs / 4]);
+    }
+
+    /** An n x n double[] or float[] of uniform values in [0, 1). */
+    static Object randomMatrix(int n, boolean f64, Random random) {
+        if (f64) {
+            double[] m = new double[n * n];
+            Arrays.setAll(m, i -> random.nextDouble());
+            return m;
+        }
+        float[] m = new float[n * n];
+        for (int i = 0; i < m.length; i++) {
+            m[i] = random.nextFloat();
+        }
+        return m;
     }
 
     /** The package-private multiply of one build's GemmF32 or GemmF64, from its own class loader. */
