@@ -40,12 +40,14 @@ final class GemmF32 {
      */
     static final int ONE_BLOCK_DEPTH = Integer.getInteger("jgrad.gemm.oneblock", 64 * 1024 / (NR * Float.BYTES));
     /**
-     * Rows of a packed block of a (MC * KC elements, about 144 KiB in KC-deep blocks), sized to stay in the 512 KiB
-     * L2 cache. One deeper block keeps MC rows: every block of rows reads all of the packed b, and with fewer rows
-     * (a block of a in L2 again) that traffic made products slower whenever L3 was contended (1024^2 float32
-     * alone on one thread, with a memory-streaming loop on the other core: 0.55x of OpenBLAS against 0.72x).
+     * Most rows of a block of a. Every block of rows reads all of the packed b, so few, large blocks move less data
+     * through L3 (the block of a, 573 KiB to 4.6 MiB, is read from L3 too). In one JVM against OpenBLAS, 560 rows
+     * instead of 140 (float32) and 70 (float32), whose block of a fitted in L2: 1024^2 float32 0.907 -> 0.945x of
+     * OpenBLAS's speed with warm caches, 0.836 -> 0.914x with a memory-streaming loop on the other core, 0.778 ->
+     * 0.822x after 0.25 s pauses; float32 the same with warm caches and 0.781 -> 0.819x with the streaming loop;
+     * 2048^2 float32 0.855 -> 0.856x, float32 0.839 -> 0.873x.
      */
-    static final int MC = Integer.getInteger("jgrad.gemm.mc", Math.max(MR, 144 * 1024 / (KC * Float.BYTES) / MR * MR));
+    static final int MC = Integer.getInteger("jgrad.gemm.mc", 560);
     /** Bytes of b packed at once (all of k for a block of columns), shared by the threads in the 32 MiB L3. */
     static final int PACKED_B_BYTES = Integer.getInteger("jgrad.gemm.packedb", 8 << 20);
 
@@ -174,8 +176,8 @@ final class GemmF32 {
      * the panels of a and of b (from bp[bOff]). Modifies cp only.
      */
     private static void macroKernel(int kc, int tiles, int panels, float[] ap, float[] bp, int bOff, float[] cp) {
-        // Panels of b outside the tiles of a: one panel of b stays in L1 while the panels of a stream from L2,
-        // and the tiles of c follow one another in memory, so the hardware prefetches them. The kernel keeps its
+        // Panels of b outside the tiles of a: one panel of b stays in L1 or L2 while the tiles of a stream past it
+        // in order, and the tiles of c follow one another in memory, so the hardware prefetches both. The kernel keeps its
         // row-stride argument although it is always NR here: with the constant, C2 spilled an accumulator.
         for (int q = 0; q < panels; q++) {
             for (int t = 0; t < tiles; t++) {
