@@ -51,10 +51,14 @@ public final class GemmVsOpenBlas {
         }
         MethodHandle gemm = openBlas(f64, threads);
 
-        Random random = new Random(1);
-        Object a = GemmAb.randomMatrix(n, f64, random);
-        Object b = GemmAb.randomMatrix(n, f64, random);
         int sides = 1 + builds.length; // side 0 is OpenBLAS
+        // Each side multiplies its own copies, as separate programs would: one side's product then finds the
+        // other's operands in the caches no more than another program's.
+        Object[] a = new Object[sides], b = new Object[sides];
+        for (int side = 0; side < sides; side++) {
+            a[side] = GemmAb.randomMatrix(n, f64, new Random(1));
+            b[side] = GemmAb.randomMatrix(n, f64, new Random(2));
+        }
         double[][] millis = new double[rounds][sides];
         // Untimed rounds first, 10 and 3 s at least: jgrad's GEMM hands products to its packed kernels only once
         // C2 has compiled them (about 1-2 s after the first large product).
@@ -69,7 +73,7 @@ public final class GemmVsOpenBlas {
                 }
                 long start = System.nanoTime();
                 if (side == 0) {
-                    MemorySegment sa = segment(a), sb = segment(b), sc = segment(c);
+                    MemorySegment sa = segment(a[0]), sb = segment(b[0]), sc = segment(c);
                     if (f64) {
                         gemm.invokeExact(ROW_MAJOR, NO_TRANS, NO_TRANS, n, n, n, 1d, sa, n, sb, n, 0d, sc, n);
                     } else {
@@ -77,7 +81,7 @@ public final class GemmVsOpenBlas {
                     }
                 } else {
                     // GemmF32/F64.multiply(a, offA, rsA, csA, b, offB, rsB, csB, c, offC, ldc, m, n, k, threads, cIsZero)
-                    builds[side - 1].invoke(null, a, 0, n, 1, b, 0, n, 1, c, 0, n, n, n, n, threads, true);
+                    builds[side - 1].invoke(null, a[side], 0, n, 1, b[side], 0, n, 1, c, 0, n, n, n, n, threads, true);
                 }
                 if (timed) {
                     millis[round][side] = (System.nanoTime() - start) / 1e6;
