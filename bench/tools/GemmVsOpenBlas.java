@@ -80,7 +80,7 @@ public final class GemmVsOpenBlas {
                         gemm.invokeExact(ROW_MAJOR, NO_TRANS, NO_TRANS, n, n, n, 1f, sa, n, sb, n, 0f, sc, n);
                     }
                 } else {
-                    // GemmF32/F64.multiply(a, offA, rsA, csA, b, offB, rsB, csB, c, offC, ldc, m, n, k, threads, cIsZero)
+                    // multiply(a, offA, rsA, csA, b, offB, rsB, csB, c, offC, ldc, m, n, k, threads, cIsZero)
                     builds[side - 1].invoke(null, a[side], 0, n, 1, b[side], 0, n, 1, c, 0, n, n, n, n, threads, true);
                 }
                 if (timed) {

@@ -176,9 +176,10 @@ final class GemmF32 {
      * the panels of a and of b (from bp[bOff]). Modifies cp only.
      */
     private static void macroKernel(int kc, int tiles, int panels, float[] ap, float[] bp, int bOff, float[] cp) {
-        // Panels of b outside the tiles of a: one panel of b stays in L1 or L2 while the tiles of a stream past it
-        // in order, and the tiles of c follow one another in memory, so the hardware prefetches both. The kernel keeps its
-        // row-stride argument although it is always NR here: with the constant, C2 spilled an accumulator.
+        // Panels of b outside the tiles of a: one panel of b stays in L1 or L2 while the tiles of a stream past
+        // it in order, and the tiles of c follow one another in memory, so the hardware prefetches both. The
+        // kernel keeps its row-stride argument although it is always NR here: with the constant, C2 spilled an
+        // accumulator.
         for (int q = 0; q < panels; q++) {
             for (int t = 0; t < tiles; t++) {
                 kernel(kc, ap, t * MR * kc, bp, bOff + q * NR * kc, cp, (q * tiles + t) * MR * NR, NR);
