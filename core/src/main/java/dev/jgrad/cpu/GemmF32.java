@@ -67,7 +67,7 @@ final class GemmF32 {
         float[] bp = takeBuffer(PACKED_B, Math.multiplyExact(k, ncMax));
         int blockDepth = k <= ONE_BLOCK_DEPTH ? k : KC; // of every depth block but the last
         int kBlocks = ceilDiv(k, blockDepth);
-        int[] blockStarts = rowBlockStarts(ceilDiv(m, MR), threads);
+        int[] blockStarts = rowBlockStarts(ceilDiv(m, MR), threads, rowsPerBlock(ncMax));
         int rowBlocks = blockStarts.length - 1;
         int colChunks = rowBlocks >= threads ? 1 : ceilDiv(threads, rowBlocks);
         for (int jc = 0; jc < n; jc += ncMax) {
@@ -118,14 +118,23 @@ final class GemmF32 {
     }
 
     /**
-     * The first tile of each row block of the product, then rowTiles. On one thread, even blocks of at most MC rows.
-     * On more, blocks of MC rows while much is left and then smaller and smaller ones (each about a 2 * threads-th
+     * Rows of a block of a when {@code columns} columns of b are packed at once: MC, or fewer where the block's
+     * packed tiles of c (rows * columns elements) would pass the packed-b budget, as in wide, shallow products, so
+     * that their buffer stays small and is kept between products.
+     */
+    static int rowsPerBlock(int columns) {
+        return Math.min(MC, Math.max(MR, PACKED_B_BYTES / Float.BYTES / columns / MR * MR));
+    }
+
+    /**
+     * The first tile of each row block of the product, then rowTiles, for blocks of at most maxRows rows. On one
+     * thread, even blocks. On more, blocks of maxRows rows while much is left and then smaller and smaller ones (each about a 2 * threads-th
      * of what is left), claimed in that order, so the threads run out of work close together: on two threads, one
      * thread's idle wait at the end of a 1024^2 float32 product (15-33 ms) fell from 0.6-3.4 ms with blocks of one
      * size to 0.14-0.43 ms.
      */
-    static int[] rowBlockStarts(int rowTiles, int threads) {
-        int fullTiles = Math.max(1, MC / MR);
+    static int[] rowBlockStarts(int rowTiles, int threads, int maxRows) {
+        int fullTiles = Math.max(1, maxRows / MR);
         if (threads == 1) {
             int blocks = ceilDiv(rowTiles, fullTiles);
             int[] starts = new int[blocks + 1];

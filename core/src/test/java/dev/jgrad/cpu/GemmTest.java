@@ -116,6 +116,8 @@ class GemmTest {
         // More columns than b packs at once for this depth: a second column block.
         cases.add(new Case(1, 7, deep, packedB / deep / nr * nr + 5, Layout.ROW_MAJOR, Layout.ROW_MAJOR, false, false));
         cases.add(new Case(1, mc + 1, kc + 1, 17, Layout.TRANSPOSED, Layout.STRIDED, false, false));
+        // Wide and shallow: blocks of half of MC rows, so that the packed tiles of c stay within the budget.
+        cases.add(new Case(1, mc + 40, 3, packedB / (mc / 2), Layout.ROW_MAJOR, Layout.ROW_MAJOR, false, false));
         // One block as deep as allowed, over more than one block of rows.
         cases.add(new Case(1, mc + 3, oneBlock, 21, Layout.ROW_MAJOR, Layout.TRANSPOSED, false, false));
         // Batches: own matrices, and one matrix broadcast (batch stride 0) on either side.
@@ -296,9 +298,14 @@ class GemmTest {
     @Test
     void rowBlocksCoverEveryTileOnceAndShrinkTowardsTheEndOnSeveralThreads() {
         int fullTiles = GemmF32.MC / GemmF32.MR;
+        // Wide, shallow products get fewer rows per block, so that the packed tiles of c stay within the budget.
+        assertEquals(GemmF32.MC, GemmF32.rowsPerBlock(1024));
+        int wide = 1 << 16;
+        assertTrue((long) GemmF32.rowsPerBlock(wide) * wide * Float.BYTES <= GemmF32.PACKED_B_BYTES);
+        assertEquals(GemmF32.MR, GemmF32.rowsPerBlock(Integer.MAX_VALUE / 2));
         for (int rowTiles : new int[] {1, 2, 3, 7, fullTiles, fullTiles + 1, 205, 1000}) {
             for (int threads : new int[] {1, 2, 3, 8}) {
-                int[] starts = GemmF32.rowBlockStarts(rowTiles, threads);
+                int[] starts = GemmF32.rowBlockStarts(rowTiles, threads, GemmF32.MC);
                 String where = rowTiles + " tiles, " + threads + " threads: " + Arrays.toString(starts);
                 assertEquals(0, starts[0], where);
                 assertEquals(rowTiles, starts[starts.length - 1], where);
