@@ -1,5 +1,6 @@
 package dev.jgrad.cpu;
 
+import java.util.Arrays;
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -100,7 +101,7 @@ final class GemmF64 {
                 double[] cp = takeBuffer(PACKED_C, tileElements);
                 int cij = cBase + ic * ldc + j0;
                 if (cIsZero) {
-                    java.util.Arrays.fill(cp, 0, tileElements, 0);
+                    Arrays.fill(cp, 0, tileElements, 0);
                 } else {
                     copyTiles(c, cij, ldc, mc, j1 - j0, cp, tiles, true);
                 }
@@ -128,10 +129,10 @@ final class GemmF64 {
 
     /**
      * The first tile of each row block of the product, then rowTiles, for blocks of at most maxRows rows. On one
-     * thread, even blocks. On more, blocks of maxRows rows while much is left and then smaller and smaller ones (each about a 2 * threads-th
-     * of what is left), claimed in that order, so the threads run out of work close together: on two threads, one
-     * thread's idle wait at the end of a 1024^2 float32 product (15-33 ms) fell from 0.6-3.4 ms with blocks of one
-     * size to 0.14-0.43 ms.
+     * thread, even blocks. On more, blocks of maxRows rows while much is left, then smaller and smaller ones (each
+     * about a 2 * threads-th of what is left), claimed in that order, so the threads run out of work close together:
+     * on two threads, one thread's idle wait at the end of a 1024^2 float32 product (15-33 ms) fell from 0.6-3.4 ms
+     * with blocks of one size to 0.14-0.43 ms.
      */
     static int[] rowBlockStarts(int rowTiles, int threads, int maxRows) {
         int fullTiles = Math.max(1, maxRows / MR);
@@ -151,7 +152,7 @@ final class GemmF64 {
             t += Math.min(left, Math.min(fullTiles, Math.max(MIN_BLOCK_TILES, ceilDiv(left, 2 * threads))));
         }
         starts[blocks] = rowTiles;
-        return java.util.Arrays.copyOf(starts, blocks + 1);
+        return Arrays.copyOf(starts, blocks + 1);
     }
 
     /** The smallest row block at the end of a product on several threads, in tiles of MR rows. */

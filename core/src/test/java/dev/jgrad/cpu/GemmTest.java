@@ -296,13 +296,16 @@ class GemmTest {
     }
 
     @Test
-    void rowBlocksCoverEveryTileOnceAndShrinkTowardsTheEndOnSeveralThreads() {
-        int fullTiles = GemmF32.MC / GemmF32.MR;
-        // Wide, shallow products get fewer rows per block, so that the packed tiles of c stay within the budget.
+    void wideShallowProductsGetFewerRowsPerBlockSoTheTilesOfCStayWithinTheBudget() {
         assertEquals(GemmF32.MC, GemmF32.rowsPerBlock(1024));
         int wide = 1 << 16;
         assertTrue((long) GemmF32.rowsPerBlock(wide) * wide * Float.BYTES <= GemmF32.PACKED_B_BYTES);
         assertEquals(GemmF32.MR, GemmF32.rowsPerBlock(Integer.MAX_VALUE / 2));
+    }
+
+    @Test
+    void rowBlocksCoverEveryTileOnceAndShrinkTowardsTheEndOnSeveralThreads() {
+        int fullTiles = GemmF32.MC / GemmF32.MR;
         for (int rowTiles : new int[] {1, 2, 3, 7, fullTiles, fullTiles + 1, 205, 1000}) {
             for (int threads : new int[] {1, 2, 3, 8}) {
                 int[] starts = GemmF32.rowBlockStarts(rowTiles, threads, GemmF32.MC);
