@@ -257,8 +257,34 @@ final class Primitives {
         public Tensor[] apply(Tensor grad, Tensor[] saved, boolean gradOwned) {
             Tensor x = saves == Saves.INPUT ? saved[0] : null;
             Tensor result = saves == Saves.RESULT ? saved[0] : null;
+            Tensor fused = this == RELU ? reluVjp(grad, result, gradOwned) : null;
+            if (fused != null) {
+                return grads(fused);
+            }
             Tensor d = derivative.at(x, result);
             return grads(d.dtype == DType.BOOL ? scale(grad, d) : times(grad, d, gradOwned, isFresh(d, x, result)));
+        }
+
+        /**
+         * ReLU's VJP, grad where result > 0 else 0, in one kernel pass (into grad itself when this VJP owns it)
+         * instead of a mask and a where with a fresh tensor each: when no graph or tangents are built through it
+         * and both are dense of one dtype; else null, and the derivative's rule runs.
+         */
+        private static Tensor reluVjp(Tensor grad, Tensor result, boolean gradOwned) {
+            if (GradMode.isEnabled() || grad.tangents() != null || result.tangents() != null
+                    || grad.dtype != result.dtype || !Arrays.equals(grad.shape, result.shape)) {
+                return null;
+            }
+            boolean intoGrad = gradOwned && Engine.mayReuse(grad, result);
+            Object values = CpuKernels.wherePositive(grad.strided(), result.strided(), grad.shape, intoGrad);
+            if (values == null) {
+                return null;
+            }
+            if (intoGrad) {
+                grad.storage.bumpVersion();
+                return grad;
+            }
+            return Tensor.wrap(values, grad.shape);
         }
 
         /** grad (or a tangent) times f'(x); a BOOL f'(x) is a 0/1 mask, applied with where (no cast, no multiply). */

@@ -1969,7 +1969,23 @@ public final class Tensor {
 
     /** this += other (broadcast into this shape). Modifies this; bumps the version. */
     public Tensor addInPlace(Tensor other) {
-        return inPlaceArithmetic("addInPlace", BinaryOp.ADD, self -> self.add(other), other);
+        return inPlaceArithmetic("addInPlace", (t, y, sh) -> CpuKernels.binaryInPlace(BinaryOp.ADD, t, y, sh), self -> self.add(other), other);
+    }
+
+    /**
+     * this += alpha * other (broadcast into this shape), PyTorch's {@code add_(other, alpha=alpha)}: an SGD step is
+     * {@code p.subInPlace(p.grad(), lr)}. Rounded as {@code addInPlace(other.mul(alpha))}, in one pass without that
+     * temporary when nothing is recorded. Modifies this; bumps the version.
+     */
+    public Tensor addInPlace(Tensor other, double alpha) {
+        return inPlaceArithmetic("addInPlace", (t, y, sh) -> CpuKernels.addScaledInPlace(t, y, alpha, sh),
+                self -> self.add(other.mul(alpha)), other);
+    }
+
+    /** this -= alpha * other (broadcast into this shape), PyTorch's {@code sub_(other, alpha=alpha)}; as addInPlace. */
+    public Tensor subInPlace(Tensor other, double alpha) {
+        return inPlaceArithmetic("subInPlace", (t, y, sh) -> CpuKernels.addScaledInPlace(t, y, -alpha, sh),
+                self -> self.sub(other.mul(alpha)), other);
     }
 
     /** this += value. Modifies this; an integer or BOOL tensor throws DTypeException. */
@@ -1984,7 +2000,7 @@ public final class Tensor {
 
     /** this -= other (broadcast into this shape). Modifies this; bumps the version. */
     public Tensor subInPlace(Tensor other) {
-        return inPlaceArithmetic("subInPlace", BinaryOp.SUB, self -> self.sub(other), other);
+        return inPlaceArithmetic("subInPlace", (t, y, sh) -> CpuKernels.binaryInPlace(BinaryOp.SUB, t, y, sh), self -> self.sub(other), other);
     }
 
     /** this -= value. Modifies this; an integer or BOOL tensor throws DTypeException. */
@@ -1999,7 +2015,7 @@ public final class Tensor {
 
     /** this *= other (broadcast into this shape). Modifies this; bumps the version. */
     public Tensor mulInPlace(Tensor other) {
-        return inPlaceArithmetic("mulInPlace", BinaryOp.MUL, self -> self.mul(other), other);
+        return inPlaceArithmetic("mulInPlace", (t, y, sh) -> CpuKernels.binaryInPlace(BinaryOp.MUL, t, y, sh), self -> self.mul(other), other);
     }
 
     /** this *= value. Modifies this; an integer or BOOL tensor throws DTypeException. */
@@ -2014,7 +2030,7 @@ public final class Tensor {
 
     /** this /= other (broadcast into this shape), true division, so only floating tensors. Modifies this. */
     public Tensor divInPlace(Tensor other) {
-        return inPlaceArithmetic("divInPlace", BinaryOp.DIV, self -> self.div(other), other);
+        return inPlaceArithmetic("divInPlace", (t, y, sh) -> CpuKernels.binaryInPlace(BinaryOp.DIV, t, y, sh), self -> self.div(other), other);
     }
 
     /** this /= value, true division, so only floating tensors. Modifies this. */
@@ -2089,17 +2105,23 @@ public final class Tensor {
         return inPlace("maskedFillInPlace", self -> where(mask, v, self), mask);
     }
 
+    /** An in-place kernel writing target op= y straight into target's memory; false when the layouts do not fit. */
+    @FunctionalInterface
+    private interface DirectKernel {
+        boolean tryRun(Strided target, Strided y, int[] shape);
+    }
+
     /**
      * An arithmetic in-place op. When nothing is recorded (no graph, no tangents) and {@code other} has this
      * dtype and does not share this tensor's memory, the kernel writes straight into this dense tensor: one
      * pass and no temporary. Otherwise it is {@link #inPlace}, which computes the new value and copies it in.
      */
-    private Tensor inPlaceArithmetic(String op, BinaryOp kernel, Function<Tensor, Tensor> newValue, Tensor other) {
+    private Tensor inPlaceArithmetic(String op, DirectKernel kernel, Function<Tensor, Tensor> newValue, Tensor other) {
         boolean direct = !(GradMode.isEnabled() && (requiresGrad() || other.requiresGrad()))
                 && tangents() == null && other.tangents() == null && other.storage != storage
                 && dtype.isFloating() && other.dtype == dtype
                 && Arrays.equals(Shapes.broadcast(op, shape, other.shape), shape)
-                && CpuKernels.binaryInPlace(kernel, strided(), other.stridedAs(shape), shape);
+                && kernel.tryRun(strided(), other.stridedAs(shape), shape);
         if (!direct) {
             return inPlace(op, newValue, other);
         }

@@ -274,4 +274,49 @@ class GradientDonationTest {
         assertTrue(second2.allClose(xd.mul(6).add(2), TOL, TOL));
         assertTrue(Func.hvp(t -> t.mul(t).sum(), xd, v).allClose(v.mul(2), TOL, TOL));
     }
+
+    /**
+     * ReLU's VJP is one pass, into the incoming gradient when it is handed over: c where x > 0, else 0 (zeros of
+     * both signs and NaN give 0); a gradient a hook saw stays as it was; a gradient that is built as a graph
+     * takes the differentiable rule, whose second derivative is zero.
+     */
+    @Test
+    void reluVjpMasksTheGradientInOnePassWhereItMay() {
+        double[] values = uniform(17, N).toDoubleArray();
+        values[0] = 0.0;
+        values[1] = -0.0;
+        values[2] = Double.NaN;
+        Tensor x = Tensor.of(values).requiresGrad(true);
+        Tensor c = uniform(18, N);
+        x.relu().mul(c).sum().backward(); // mul's VJP hands its fresh gradient to relu's
+        double[] expected = c.toDoubleArray();
+        for (int i = 0; i < N; i++) {
+            expected[i] = values[i] > 0 ? expected[i] : 0;
+        }
+        assertArrayEquals(expected, x.grad().toDoubleArray(), 0.0);
+
+        Tensor x2 = Tensor.of(values).requiresGrad(true);
+        Tensor y = x2.relu();
+        Tensor[] seen = gradientSeenAt(y);
+        y.mul(c).sum().backward();
+        assertArrayEquals(c.toDoubleArray(), seen[0].toDoubleArray(), 0.0, "the hook's gradient is untouched");
+        assertArrayEquals(expected, x2.grad().toDoubleArray(), 0.0);
+
+        Tensor x3 = uniform(19, N).requiresGrad(true);
+        Tensor g = Autograd.grad(List.of(x3.relu().mul(x3).sum()), List.of(x3), null, true, true, false).get(0);
+        Tensor xd = x3.detach();
+        assertTrue(g.allClose(Tensor.where(xd.gt(0), xd.mul(2), Tensor.zeros(DType.FLOAT64, N)), TOL, TOL));
+        Tensor second = Autograd.grad(List.of(g.sum()), List.of(x3), null, false, false, false).get(0);
+        assertTrue(second.allClose(Tensor.where(xd.gt(0), Tensor.full(2.0, DType.FLOAT64, N), Tensor.zeros(DType.FLOAT64, N)),
+                TOL, TOL));
+
+        // float32, a gradient that repeats one value (sum's) and a transposed one: the rule's own path, same values
+        Tensor f = new Generator(20).randn(40, 50).requiresGrad(true);
+        f.relu().sum().backward();
+        assertTrue(f.grad().allClose(f.detach().gt(0).to(DType.FLOAT32), 0, 0));
+        Tensor ft = new Generator(21).randn(40, 50).requiresGrad(true);
+        Tensor seedT = new Generator(22).randn(50, 40).T();
+        ft.relu().backward(seedT);
+        assertTrue(ft.grad().allClose(Tensor.where(ft.detach().gt(0), seedT, Tensor.zeros(40, 50)), 0, 0));
+    }
 }

@@ -46,6 +46,68 @@ class TensorInPlaceTest {
         assertTensor(x, DType.FLOAT64, shape(2, 3), 16, 48, 134, 16, 48, 134);
     }
 
+    /** addInPlace / subInPlace with alpha: this +=/-= alpha * other, the bits of the two ops they stand for. */
+    @Test
+    void scaledAddAndSubInPlace() {
+        Tensor x = m();
+        assertSame(x, x.addInPlace(Tensor.of(10.0, 20.0, 30.0), 0.5));
+        assertTensor(x, DType.FLOAT64, shape(2, 3), 6, 12, 18, 9, 15, 21);
+        assertSame(x, x.subInPlace(Tensor.of(new double[][] {{2}, {4}}), 1.5));
+        assertTensor(x, DType.FLOAT64, shape(2, 3), 3, 9, 15, 3, 9, 15);
+        x.subInPlace(Tensor.scalar(2.0, DType.FLOAT64), -1);
+        assertTensor(x, DType.FLOAT64, shape(2, 3), 5, 11, 17, 5, 11, 17);
+        assertEquals(3, x.version());
+
+        // float32, dense, large enough to run on several threads: the fused pass equals p - g * lr bit for bit
+        Generator gen = new Generator(4);
+        Tensor p = gen.randn(300, 1001);
+        Tensor g = gen.randn(300, 1001);
+        Tensor expected = p.sub(g.mul(0.01));
+        p.subInPlace(g, 0.01);
+        assertEquals(0, p.sub(expected).abs().max().item(), "bitwise as sub(mul)");
+        Tensor q = gen.randn(7, 5);
+        Tensor qExpected = q.add(Tensor.of(3f).mul(-0.3));
+        q.addInPlace(Tensor.of(3f), -0.3);
+        assertEquals(0, q.sub(qExpected).abs().max().item(), "a broadcast scalar, bitwise");
+
+        // a float64 operand into a float32 target, and a transposed view as target: the unfused path, same values
+        Tensor f = Tensor.of(1f, 2f);
+        f.addInPlace(Tensor.of(0.1, 0.2), 2);
+        assertTensor(f, DType.FLOAT32, shape(2), 1.2f, 2.4f);
+        Tensor t = m();
+        t.T().subInPlace(Tensor.of(1.0, 1.0), 3);
+        assertTensor(t, DType.FLOAT64, shape(2, 3), -2, -1, 0, 1, 2, 3);
+    }
+
+    /** Recorded like this.add(other.mul(alpha)): the gradient reaching other is alpha times this one's. */
+    @Test
+    void scaledInPlaceIsDifferentiable() {
+        Tensor w = Tensor.of(1.0, 2.0).requiresGrad(true);
+        Tensor o = Tensor.of(3.0, 4.0).requiresGrad(true);
+        Tensor y = w.mul(2.0);
+        y.addInPlace(o, 0.5).subInPlace(w, 4).mul(Tensor.of(1.0, 10.0)).sum().backward();
+        assertTensor(y.detach(), DType.FLOAT64, shape(2), -0.5, -2);
+        assertTensor(w.grad(), DType.FLOAT64, shape(2), -2, -20);
+        assertTensor(o.grad(), DType.FLOAT64, shape(2), 0.5, 5);
+    }
+
+    @Test
+    void scaledInPlaceErrorsNameTheOp() {
+        Tensor i = Tensor.of(1L, 2L);
+        assertThrowsMessage(DTypeException.class, () -> i.addInPlace(Tensor.of(1L, 1L), 0.5), "^addInPlace",
+                "can't be cast", "int64");
+        assertThrowsMessage(ShapeException.class, () -> Tensor.zeros(3).subInPlace(Tensor.zeros(2, 3), 0.1),
+                "^subInPlace", lit("[3]"), lit("[2, 3]"));
+        Tensor leaf = Tensor.zeros(3).requiresGrad(true);
+        assertThrowsMessage(AutogradException.class, () -> leaf.subInPlace(Tensor.ones(3), 0.1), "^subInPlace",
+                "leaf");
+        assertEquals(0, i.version());
+        try (GradMode ignored = GradMode.noGrad()) {
+            leaf.subInPlace(Tensor.ones(3), 0.1); // an SGD step: allowed without recording
+        }
+        assertTensor(leaf, DType.FLOAT32, shape(3), -0.1f, -0.1f, -0.1f);
+    }
+
     @Test
     void inPlaceConvertsTheResultToTheTargetDtype() {
         Tensor f = Tensor.of(1f, 2f);

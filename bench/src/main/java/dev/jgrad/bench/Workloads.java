@@ -118,7 +118,7 @@ public final class Workloads {
                 loss.backward();
                 try (GradMode ignored = GradMode.noGrad()) {   // SGD by hand (no optim package yet)
                     for (Tensor p : new Tensor[] {o, t}) {
-                        p.subInPlace(p.grad().mul(lr));
+                        p.subInPlace(p.grad(), lr);
                         p.setGrad(null);
                     }
                 }
@@ -213,7 +213,7 @@ public final class Workloads {
             loss.backward();
             try (GradMode ignored = GradMode.noGrad()) {
                 for (Tensor p : params) {
-                    p.subInPlace(p.grad().mul(lr));
+                    p.subInPlace(p.grad(), lr);
                 }
             }
             return loss.item();

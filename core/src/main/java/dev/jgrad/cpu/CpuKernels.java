@@ -394,6 +394,87 @@ public final class CpuKernels {
         return true;
     }
 
+    /**
+     * target += alpha * y in one pass (no temporary for alpha * y), rounded as target.add(y.mul(alpha)) rounds,
+     * when target is dense, y dense or one broadcast value, and both float or both double arrays; returns false
+     * (and writes nothing) otherwise. y must not overlap target except as the very same elements.
+     */
+    public static boolean addScaledInPlace(Strided target, Strided y, double alpha, int[] shape) {
+        Object a = target.data();
+        Object b = y.data();
+        boolean floating = a instanceof float[] || a instanceof double[];
+        if (!floating || a.getClass() != b.getClass() || !dense(target, shape)
+                || !(dense(y, shape) || single(y, shape))) {
+            return false;
+        }
+        int off = target.offset();
+        int offB = y.offset();
+        int stepB = single(y, shape) ? 0 : 1;
+        int count = numel(shape);
+        // An SGD step over a layer's weights is one pass; parallel above two grains like an addition.
+        Chunks.run(count, Chunks.count((long) count * cost(BinaryOp.ADD)), (from, to) -> {
+            int n = to - from;
+            int q = offB + from * stepB;
+            if (a instanceof float[] fa) {
+                float[] fb = (float[]) b;
+                if (Simd.API) {
+                    ElementwiseF32.addScaled(fa, off + from, fb, q, stepB, (float) alpha, fa, off + from, n);
+                } else {
+                    ScalarElementwiseF32.addScaled(fa, off + from, fb, q, stepB, (float) alpha, fa, off + from, n);
+                }
+            } else {
+                double[] da = (double[]) a;
+                double[] db = (double[]) b;
+                if (Simd.API) {
+                    ElementwiseF64.addScaled(da, off + from, db, q, stepB, alpha, da, off + from, n);
+                } else {
+                    ScalarElementwiseF64.addScaled(da, off + from, db, q, stepB, alpha, da, off + from, n);
+                }
+            }
+        });
+        return true;
+    }
+
+    /**
+     * ReLU's VJP from its result, grad where result > 0 else 0, in one pass: written into grad's own array when
+     * {@code intoGrad} (the caller owns grad), else into a new one. Both dense and of one floating array type;
+     * returns null (and writes nothing) otherwise.
+     */
+    public static Object wherePositive(Strided grad, Strided result, int[] shape, boolean intoGrad) {
+        Object g = grad.data();
+        Object y = result.data();
+        boolean floating = g instanceof float[] || g instanceof double[];
+        if (!floating || g.getClass() != y.getClass() || !dense(grad, shape) || !dense(result, shape)) {
+            return null;
+        }
+        int count = numel(shape);
+        Object out = intoGrad ? g : allocate(dtypeOf(g), count);
+        int offOut = intoGrad ? grad.offset() : 0;
+        int offG = grad.offset();
+        int offY = result.offset();
+        Chunks.run(count, Chunks.count((long) count * cost(BinaryOp.ADD)), (from, to) -> {
+            if (g instanceof float[] fg) {
+                float[] fy = (float[]) y;
+                float[] fo = (float[]) out;
+                if (Simd.API) {
+                    ElementwiseF32.wherePositive(fg, offG + from, fy, offY + from, fo, offOut + from, to - from);
+                } else {
+                    ScalarElementwiseF32.wherePositive(fg, offG + from, fy, offY + from, fo, offOut + from, to - from);
+                }
+            } else {
+                double[] dg = (double[]) g;
+                double[] dy = (double[]) y;
+                double[] dout = (double[]) out;
+                if (Simd.API) {
+                    ElementwiseF64.wherePositive(dg, offG + from, dy, offY + from, dout, offOut + from, to - from);
+                } else {
+                    ScalarElementwiseF64.wherePositive(dg, offG + from, dy, offY + from, dout, offOut + from, to - from);
+                }
+            }
+        });
+        return out;
+    }
+
     /** op of the one elements a[q] and b[r], as a fresh one-element array: the eager path of scalars. */
     private static Object binaryOne(BinaryOp op, Object a, int q, Object b, int r) {
         return switch (a) {

@@ -700,6 +700,41 @@ final class ElementwiseF32 {
     }
 
     /**
+     * out[oo + i] = a[ao + i] + alpha * b[bo + i*bs] for i < n, with bs 1 or 0, rounded after the product and
+     * after the sum as a.add(b.mul(alpha)) rounds (a += alpha * b, an SGD step, without a temporary). out may
+     * be a itself. Modifies out only.
+     */
+    static void addScaled(float[] a, int ao, float[] b, int bo, int bs, float alpha, float[] out, int oo, int n) {
+        int bound = n > 0 ? S.loopBound(n) : 0;
+        if (bs == 1) {
+            for (int i = 0; i < bound; i += VL) {
+                FloatVector x = FloatVector.fromArray(S, a, ao + i);
+                x.add(FloatVector.fromArray(S, b, bo + i).mul(alpha)).intoArray(out, oo + i);
+            }
+        } else if (bound > 0) {
+            FloatVector y = FloatVector.broadcast(S, b[bo] * alpha);
+            for (int i = 0; i < bound; i += VL) {
+                FloatVector.fromArray(S, a, ao + i).add(y).intoArray(out, oo + i);
+            }
+        }
+        ScalarElementwiseF32.addScaled(a, ao + bound, b, bo + bound * bs, bs, alpha, out, oo + bound, n - bound);
+    }
+
+    /**
+     * out[oo + i] = y[yo + i] > 0 ? g[go + i] : 0 for i < n: ReLU's VJP from its result y (a NaN y gives 0), in
+     * one pass instead of a mask and a where. out may be g itself. Modifies out only.
+     */
+    static void wherePositive(float[] g, int go, float[] y, int yo, float[] out, int oo, int n) {
+        int bound = n > 0 ? S.loopBound(n) : 0;
+        FloatVector zero = FloatVector.zero(S);
+        for (int i = 0; i < bound; i += VL) {
+            VectorMask<Float> keep = FloatVector.fromArray(S, y, yo + i).compare(VectorOperators.GT, 0.0f);
+            zero.blend(FloatVector.fromArray(S, g, go + i), keep).intoArray(out, oo + i);
+        }
+        ScalarElementwiseF32.wherePositive(g, go + bound, y, yo + bound, out, oo + bound, n - bound);
+    }
+
+    /**
      * out[oo + i] = c[co + i*cs] ? a[ao + i*as] : b[bo + i*bs] for i < n, with steps of 1 or 0. Modifies out
      * only.
      */

@@ -688,6 +688,41 @@ final class ElementwiseF64 {
     }
 
     /**
+     * out[oo + i] = a[ao + i] + alpha * b[bo + i*bs] for i < n, with bs 1 or 0, rounded after the product and
+     * after the sum as a.add(b.mul(alpha)) rounds (a += alpha * b, an SGD step, without a temporary). out may
+     * be a itself. Modifies out only.
+     */
+    static void addScaled(double[] a, int ao, double[] b, int bo, int bs, double alpha, double[] out, int oo, int n) {
+        int bound = n > 0 ? S.loopBound(n) : 0;
+        if (bs == 1) {
+            for (int i = 0; i < bound; i += VL) {
+                DoubleVector x = DoubleVector.fromArray(S, a, ao + i);
+                x.add(DoubleVector.fromArray(S, b, bo + i).mul(alpha)).intoArray(out, oo + i);
+            }
+        } else if (bound > 0) {
+            DoubleVector y = DoubleVector.broadcast(S, b[bo] * alpha);
+            for (int i = 0; i < bound; i += VL) {
+                DoubleVector.fromArray(S, a, ao + i).add(y).intoArray(out, oo + i);
+            }
+        }
+        ScalarElementwiseF64.addScaled(a, ao + bound, b, bo + bound * bs, bs, alpha, out, oo + bound, n - bound);
+    }
+
+    /**
+     * out[oo + i] = y[yo + i] > 0 ? g[go + i] : 0 for i < n: ReLU's VJP from its result y (a NaN y gives 0), in
+     * one pass instead of a mask and a where. out may be g itself. Modifies out only.
+     */
+    static void wherePositive(double[] g, int go, double[] y, int yo, double[] out, int oo, int n) {
+        int bound = n > 0 ? S.loopBound(n) : 0;
+        DoubleVector zero = DoubleVector.zero(S);
+        for (int i = 0; i < bound; i += VL) {
+            VectorMask<Double> keep = DoubleVector.fromArray(S, y, yo + i).compare(VectorOperators.GT, 0.0);
+            zero.blend(DoubleVector.fromArray(S, g, go + i), keep).intoArray(out, oo + i);
+        }
+        ScalarElementwiseF64.wherePositive(g, go + bound, y, yo + bound, out, oo + bound, n - bound);
+    }
+
+    /**
      * out[oo + i] = c[co + i*cs] ? a[ao + i*as] : b[bo + i*bs] for i < n, with steps of 1 or 0. Modifies out
      * only.
      */

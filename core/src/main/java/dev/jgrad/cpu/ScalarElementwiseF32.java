@@ -40,4 +40,19 @@ final class ScalarElementwiseF32 {
             out[oo + i] = c[q] ? a[p] : b[r];
         }
     }
+
+    /** out[oo + i] = a[ao + i] + alpha * b[bo + i*bs] for i < n, rounded after the product and the sum. */
+    static void addScaled(float[] a, int ao, float[] b, int bo, int bs, float alpha, float[] out, int oo, int n) {
+        for (int i = 0, q = bo; i < n; i++, q += bs) {
+            float scaled = (float) ((double) b[q] * alpha);
+            out[oo + i] = (float) ((double) a[ao + i] + scaled);
+        }
+    }
+
+    /** out[oo + i] = y[yo + i] > 0 ? g[go + i] : 0 for i < n (ReLU's VJP from its result). */
+    static void wherePositive(float[] g, int go, float[] y, int yo, float[] out, int oo, int n) {
+        for (int i = 0; i < n; i++) {
+            out[oo + i] = y[yo + i] > 0 ? g[go + i] : 0;
+        }
+    }
 }

@@ -40,4 +40,19 @@ final class ScalarElementwiseF64 {
             out[oo + i] = c[q] ? a[p] : b[r];
         }
     }
+
+    /** out[oo + i] = a[ao + i] + alpha * b[bo + i*bs] for i < n, rounded after the product and the sum. */
+    static void addScaled(double[] a, int ao, double[] b, int bo, int bs, double alpha, double[] out, int oo, int n) {
+        for (int i = 0, q = bo; i < n; i++, q += bs) {
+            double scaled = (double) ((double) b[q] * alpha);
+            out[oo + i] = (double) ((double) a[ao + i] + scaled);
+        }
+    }
+
+    /** out[oo + i] = y[yo + i] > 0 ? g[go + i] : 0 for i < n (ReLU's VJP from its result). */
+    static void wherePositive(double[] g, int go, double[] y, int yo, double[] out, int oo, int n) {
+        for (int i = 0; i < n; i++) {
+            out[oo + i] = y[yo + i] > 0 ? g[go + i] : 0;
+        }
+    }
 }

@@ -355,6 +355,45 @@ public final class GenerateVectorKernels {
                 }, methodName(c), body, body, body), p);
     }
 
+    /** Kernels of two ops fused into one pass, so that the optimizer step and ReLU's VJP allocate nothing between. */
+    private static final String FUSED = """
+                /**
+                 * out[oo + i] = a[ao + i] + alpha * b[bo + i*bs] for i < n, with bs 1 or 0, rounded after the product and
+                 * after the sum as a.add(b.mul(alpha)) rounds (a += alpha * b, an SGD step, without a temporary). out may
+                 * be a itself. Modifies out only.
+                 */
+                static void addScaled($T[] a, int ao, $T[] b, int bo, int bs, $T alpha, $T[] out, int oo, int n) {
+                    int bound = n > 0 ? S.loopBound(n) : 0;
+                    if (bs == 1) {
+                        for (int i = 0; i < bound; i += VL) {
+                            $V x = $V.fromArray(S, a, ao + i);
+                            x.add($V.fromArray(S, b, bo + i).mul(alpha)).intoArray(out, oo + i);
+                        }
+                    } else if (bound > 0) {
+                        $V y = $V.broadcast(S, b[bo] * alpha);
+                        for (int i = 0; i < bound; i += VL) {
+                            $V.fromArray(S, a, ao + i).add(y).intoArray(out, oo + i);
+                        }
+                    }
+                    ScalarElementwise$P.addScaled(a, ao + bound, b, bo + bound * bs, bs, alpha, out, oo + bound, n - bound);
+                }
+
+                /**
+                 * out[oo + i] = y[yo + i] > 0 ? g[go + i] : 0 for i < n: ReLU's VJP from its result y (a NaN y gives 0), in
+                 * one pass instead of a mask and a where. out may be g itself. Modifies out only.
+                 */
+                static void wherePositive($T[] g, int go, $T[] y, int yo, $T[] out, int oo, int n) {
+                    int bound = n > 0 ? S.loopBound(n) : 0;
+                    $V zero = $V.zero(S);
+                    for (int i = 0; i < bound; i += VL) {
+                        VectorMask<$B> keep = $V.fromArray(S, y, yo + i).compare(VectorOperators.GT, 0.0$f);
+                        zero.blend($V.fromArray(S, g, go + i), keep).intoArray(out, oo + i);
+                    }
+                    ScalarElementwise$P.wherePositive(g, go + bound, y, yo + bound, out, oo + bound, n - bound);
+                }
+
+            """;
+
     private static final String WHERE = """
                 /**
                  * out[oo + i] = c[co + i*cs] ? a[ao + i*as] : b[bo + i*bs] for i < n, with steps of 1 or 0. Modifies out
@@ -413,7 +452,7 @@ public final class GenerateVectorKernels {
         for (String c : COMPARISONS) {
             s.append(compareLoop(c, p));
         }
-        return s.append(fill(WHERE, p)).toString();
+        return s.append(fill(FUSED, p)).append(fill(WHERE, p)).toString();
     }
 
     private static final String SCALAR_ELEMENTWISE = """
@@ -456,6 +495,21 @@ public final class GenerateVectorKernels {
                         int oo, int n) {
                     for (int i = 0, q = co, p = ao, r = bo; i < n; i++, q += cs, p += as, r += bs) {
                         out[oo + i] = c[q] ? a[p] : b[r];
+                    }
+                }
+
+                /** out[oo + i] = a[ao + i] + alpha * b[bo + i*bs] for i < n, rounded after the product and the sum. */
+                static void addScaled($T[] a, int ao, $T[] b, int bo, int bs, $T alpha, $T[] out, int oo, int n) {
+                    for (int i = 0, q = bo; i < n; i++, q += bs) {
+                        $T scaled = ($T) ((double) b[q] * alpha);
+                        out[oo + i] = ($T) ((double) a[ao + i] + scaled);
+                    }
+                }
+
+                /** out[oo + i] = y[yo + i] > 0 ? g[go + i] : 0 for i < n (ReLU's VJP from its result). */
+                static void wherePositive($T[] g, int go, $T[] y, int yo, $T[] out, int oo, int n) {
+                    for (int i = 0; i < n; i++) {
+                        out[oo + i] = y[yo + i] > 0 ? g[go + i] : 0;
                     }
                 }
             }

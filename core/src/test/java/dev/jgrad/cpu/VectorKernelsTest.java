@@ -209,6 +209,75 @@ class VectorKernelsTest {
         }
     }
 
+    /**
+     * The fused kernels: vector lanes and scalar twin give the same bits, and those of the two ops they fuse (alpha
+     * * b, then a + that; compare with 0, then where), in place and out of place.
+     */
+    @Test
+    void fusedKernelsMatchScalarTwinsAndTheOpsTheyFuse() {
+        Random rnd = new Random(21);
+        for (int n : SIZES) {
+            double[] a = shifted(values(n, rnd), 1);
+            double[] b = shifted(values(n, rnd), 2);
+            for (double alpha : new double[] {0.01, -0.1, 3, -0.0}) {
+                for (int bs = 0; bs <= 1; bs++) {
+                    String what = "addScaled n=" + n + " alpha=" + alpha + " bs=" + bs;
+                    double[] dv = new double[n];
+                    double[] ds = new double[n];
+                    double[] dUnfused = new double[n];
+                    ElementwiseF64.addScaled(a, 1, b, 2, bs, alpha, dv, 0, n);
+                    ScalarElementwiseF64.addScaled(a, 1, b, 2, bs, alpha, ds, 0, n);
+                    ScalarElementwiseF64.binary(BinaryOp.MUL, b, 2, bs, new double[] {alpha}, 0, 0, dUnfused, 0, n);
+                    ScalarElementwiseF64.binary(BinaryOp.ADD, a, 1, 1, dUnfused, 0, 1, dUnfused, 0, n);
+                    assertBits(ds, dv, "float64 " + what);
+                    assertBits(dUnfused, dv, "float64 unfused " + what);
+                    double[] dInPlace = a.clone();
+                    ElementwiseF64.addScaled(dInPlace, 1, b, 2, bs, alpha, dInPlace, 1, n);
+                    assertBits(dv, Arrays.copyOfRange(dInPlace, 1, n + 1), "float64 in place " + what);
+
+                    float[] fa = floats(a);
+                    float[] fb = floats(b);
+                    float[] fv = new float[n];
+                    float[] fs = new float[n];
+                    float[] fUnfused = new float[n];
+                    ElementwiseF32.addScaled(fa, 1, fb, 2, bs, (float) alpha, fv, 0, n);
+                    ScalarElementwiseF32.addScaled(fa, 1, fb, 2, bs, (float) alpha, fs, 0, n);
+                    ScalarElementwiseF32.binary(BinaryOp.MUL, fb, 2, bs, new float[] {(float) alpha}, 0, 0, fUnfused,
+                            0, n);
+                    ScalarElementwiseF32.binary(BinaryOp.ADD, fa, 1, 1, fUnfused, 0, 1, fUnfused, 0, n);
+                    assertArrayEquals(fs, fv, "float32 " + what);
+                    assertArrayEquals(fUnfused, fv, "float32 unfused " + what);
+                }
+            }
+            double[] g = shifted(values(n, rnd), 3);
+            double[] y = shifted(values(n, rnd), 2);
+            for (int i = 0; i < n; i += 5) {
+                y[2 + i] = i % 2 == 0 ? 0.0 : -0.0; // zeros of both signs keep nothing
+            }
+            boolean[] keep = new boolean[n];
+            ScalarElementwiseF64.compare(BinaryOp.GT, y, 2, 1, new double[] {0}, 0, 0, keep, 0, n);
+            double[] dMasked = new double[n];
+            ScalarElementwiseF64.where(keep, 0, 1, g, 3, 1, new double[] {0}, 0, 0, dMasked, 0, n);
+            double[] dv = new double[n];
+            double[] ds = new double[n];
+            ElementwiseF64.wherePositive(g, 3, y, 2, dv, 0, n);
+            ScalarElementwiseF64.wherePositive(g, 3, y, 2, ds, 0, n);
+            assertBits(ds, dv, "float64 wherePositive n=" + n);
+            assertBits(dMasked, dv, "float64 wherePositive as gt and where n=" + n);
+            double[] dInPlace = g.clone();
+            ElementwiseF64.wherePositive(dInPlace, 3, y, 2, dInPlace, 3, n);
+            assertBits(dv, Arrays.copyOfRange(dInPlace, 3, n + 3), "float64 wherePositive in place n=" + n);
+            float[] fMasked = new float[n];
+            ScalarElementwiseF32.where(keep, 0, 1, floats(g), 3, 1, new float[] {0}, 0, 0, fMasked, 0, n);
+            float[] fv = new float[n];
+            ElementwiseF32.wherePositive(floats(g), 3, floats(y), 2, fv, 0, n);
+            float[] fs = new float[n];
+            ScalarElementwiseF32.wherePositive(floats(g), 3, floats(y), 2, fs, 0, n);
+            assertArrayEquals(fs, fv, "float32 wherePositive n=" + n);
+            assertArrayEquals(fMasked, fv, "float32 wherePositive as gt and where n=" + n);
+        }
+    }
+
     private static void assertBits(double[] expected, double[] actual, String what) {
         assertEquals(expected.length, actual.length, what);
         for (int i = 0; i < expected.length; i++) {
@@ -407,6 +476,17 @@ class VectorKernelsTest {
                         op + " " + chunks);
             }
         }
+        float[] g = floats(values(n, rnd));
+        float[] scaledOne = f.clone();
+        ElementwiseF32.addScaled(scaledOne, 0, g, 0, 1, -0.01f, scaledOne, 0, n);
+        float[] scaledSplit = f.clone();
+        assertTrue(CpuKernels.addScaledInPlace(new Strided(scaledSplit, 0, new int[] {1}),
+                new Strided(g, 0, new int[] {1}), -0.01, shape));
+        assertArrayEquals(scaledOne, scaledSplit, "addScaledInPlace");
+        float[] reluGradOne = new float[n];
+        ElementwiseF32.wherePositive(g, 0, f, 0, reluGradOne, 0, n);
+        assertArrayEquals(reluGradOne, (float[]) CpuKernels.wherePositive(new Strided(g, 0, new int[] {1}), fx, shape,
+                false), "wherePositive");
         float[] whereOne = new float[n];
         ElementwiseF32.where(cond, 0, 1, f, 0, 1, new float[] {2.5f}, 0, 0, whereOne, 0, n);
         double[] copyOne = new double[n];
