@@ -14,16 +14,13 @@ after a product, have gone to sleep before the other side's product starts.
 
 Prints one JSON line per workload: {"workload", "impl": "paired", "pairs", "ratio_median", "ratio_q1",
 "ratio_q3", "jgrad_median_s", "numpy_median_s", "jgrad_min_s", "numpy_min_s", "pause_s"}."""
-import argparse, json, os, statistics, subprocess, sys, time
+import argparse, json, statistics, sys, time
+
+from jgrad_serve import JgradServer, quartiles
 
 SHAPES = {"matmul_f32_500": (500, "float32"), "matmul_f32_1024": (1024, "float32"),
           "matmul_f32_2048": (2048, "float32"), "matmul_f64_1024": (1024, "float64")}
 NUMPY_WARMUP = 5
-
-
-def quartiles(values):
-    q1, median, q3 = statistics.quantiles(values, n=4) if len(values) > 1 else (values[0],) * 3
-    return q1, median, q3
 
 
 def main():
@@ -40,22 +37,7 @@ def main():
     names = [n for n in SHAPES if not args.only or n in args.only]
     import numpy as np
 
-    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-    jgrad = subprocess.Popen([os.path.join(root, "jgrad"), "bench", "--serve", *names, *extra],
-                             stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, bufsize=1)
-    try:
-        ready = jgrad.stdout.readline()
-        if not ready.startswith('{"ready"'):
-            sys.exit(f"paired_numpy: ./jgrad bench --serve did not start (said {ready!r}; its stderr is above)")
-
-        def jgrad_once(name):
-            jgrad.stdin.write(name + "\n")
-            jgrad.stdin.flush()
-            line = jgrad.stdout.readline()
-            if not line:
-                sys.exit(f"paired_numpy: ./jgrad bench --serve stopped while timing {name} (its stderr is above)")
-            return json.loads(line)["seconds"]
-
+    with JgradServer(names, extra, who="paired_numpy") as jgrad:
         rng = np.random.default_rng(0)
         for name in names:
             n, dtype = SHAPES[name]
@@ -74,7 +56,7 @@ def main():
                 order = ("jgrad", "numpy") if pair % 2 == 0 else ("numpy", "jgrad")
                 for side in order:
                     time.sleep(args.pause)
-                    times[side].append(jgrad_once(name) if side == "jgrad" else numpy_once())
+                    times[side].append(jgrad.seconds(name) if side == "jgrad" else numpy_once())
             ratios = [nt / jt for nt, jt in zip(times["numpy"], times["jgrad"])]
             q1, median, q3 = quartiles(ratios)
             print(json.dumps(dict(workload=name, impl="paired", pairs=args.pairs, ratio_median=median,
@@ -82,10 +64,7 @@ def main():
                                   numpy_median_s=statistics.median(times["numpy"]),
                                   jgrad_min_s=min(times["jgrad"]), numpy_min_s=min(times["numpy"]),
                                   pause_s=args.pause)), flush=True)
-    finally:
-        jgrad.stdin.close()
-        jgrad.wait()
-    return jgrad.returncode
+    return jgrad.process.returncode
 
 
 if __name__ == "__main__":

@@ -6,7 +6,8 @@
 # with its "round": the machine's speed drifts by more than the ratios asked for, so the matmul targets are
 # judged on the median of the per-round ratios. Last, bench/paired_numpy.py alternates single products of the
 # two, MATMUL_PAIRS (default 40) each, and perf_table.py judges the matmul targets on the median of those
-# per-pair ratios instead, which the machine's speed switches (seconds apart) cannot skew.
+# per-pair ratios instead, which the machine's speed switches (seconds apart) cannot skew. bench/paired_steps.py
+# does the same for the mlp target: mlp_step_b256 and its own matrix products alternated in one JVM.
 #   [MATMUL_ROUNDS=N] [MATMUL_PAIRS=N] bench/side_by_side.sh [DIR] [-- extra ./jgrad bench args]
 # (the extra args go to every ./jgrad bench call, --serve included: --threads or --warmup, not --reps)
 set -euo pipefail
@@ -35,6 +36,7 @@ for line in sys.stdin:
   done
   python3 "$root/bench/paired_numpy.py" --pairs "${MATMUL_PAIRS:-40}" \
     --only matmul_f32_1024 matmul_f32_2048 matmul_f64_1024 -- "$@"
+  python3 "$root/bench/paired_steps.py" --pairs "${MATMUL_PAIRS:-40}" -- "$@"
   echo "{\"info\": \"load_after\", \"load\": \"$(cut -d' ' -f1-3 /proc/loadavg)\"}"
 } | tee "$out" >&2
 python3 "$root/bench/perf_table.py" "$out"
