@@ -1969,7 +1969,7 @@ public final class Tensor {
 
     /** this += other (broadcast into this shape). Modifies this; bumps the version. */
     public Tensor addInPlace(Tensor other) {
-        return inPlaceArithmetic("addInPlace", (t, y, sh) -> CpuKernels.binaryInPlace(BinaryOp.ADD, t, y, sh), self -> self.add(other), other);
+        return inPlaceArithmetic("addInPlace", direct(BinaryOp.ADD), self -> self.add(other), other);
     }
 
     /**
@@ -2000,7 +2000,7 @@ public final class Tensor {
 
     /** this -= other (broadcast into this shape). Modifies this; bumps the version. */
     public Tensor subInPlace(Tensor other) {
-        return inPlaceArithmetic("subInPlace", (t, y, sh) -> CpuKernels.binaryInPlace(BinaryOp.SUB, t, y, sh), self -> self.sub(other), other);
+        return inPlaceArithmetic("subInPlace", direct(BinaryOp.SUB), self -> self.sub(other), other);
     }
 
     /** this -= value. Modifies this; an integer or BOOL tensor throws DTypeException. */
@@ -2015,7 +2015,7 @@ public final class Tensor {
 
     /** this *= other (broadcast into this shape). Modifies this; bumps the version. */
     public Tensor mulInPlace(Tensor other) {
-        return inPlaceArithmetic("mulInPlace", (t, y, sh) -> CpuKernels.binaryInPlace(BinaryOp.MUL, t, y, sh), self -> self.mul(other), other);
+        return inPlaceArithmetic("mulInPlace", direct(BinaryOp.MUL), self -> self.mul(other), other);
     }
 
     /** this *= value. Modifies this; an integer or BOOL tensor throws DTypeException. */
@@ -2030,7 +2030,7 @@ public final class Tensor {
 
     /** this /= other (broadcast into this shape), true division, so only floating tensors. Modifies this. */
     public Tensor divInPlace(Tensor other) {
-        return inPlaceArithmetic("divInPlace", (t, y, sh) -> CpuKernels.binaryInPlace(BinaryOp.DIV, t, y, sh), self -> self.div(other), other);
+        return inPlaceArithmetic("divInPlace", direct(BinaryOp.DIV), self -> self.div(other), other);
     }
 
     /** this /= value, true division, so only floating tensors. Modifies this. */
@@ -2109,6 +2109,11 @@ public final class Tensor {
     @FunctionalInterface
     private interface DirectKernel {
         boolean tryRun(Strided target, Strided y, int[] shape);
+    }
+
+    /** The elementwise kernel of op as a DirectKernel. */
+    private static DirectKernel direct(BinaryOp op) {
+        return (target, y, shape) -> CpuKernels.binaryInPlace(op, target, y, shape);
     }
 
     /**

@@ -307,8 +307,9 @@ class GradientDonationTest {
         Tensor xd = x3.detach();
         assertTrue(g.allClose(Tensor.where(xd.gt(0), xd.mul(2), Tensor.zeros(DType.FLOAT64, N)), TOL, TOL));
         Tensor second = Autograd.grad(List.of(g.sum()), List.of(x3), null, false, false, false).get(0);
-        assertTrue(second.allClose(Tensor.where(xd.gt(0), Tensor.full(2.0, DType.FLOAT64, N), Tensor.zeros(DType.FLOAT64, N)),
-                TOL, TOL));
+        Tensor twoWherePositive = Tensor.where(xd.gt(0), Tensor.full(2.0, DType.FLOAT64, N),
+                Tensor.zeros(DType.FLOAT64, N));
+        assertTrue(second.allClose(twoWherePositive, TOL, TOL));
 
         // float32, a gradient that repeats one value (sum's) and a transposed one: the rule's own path, same values
         Tensor f = new Generator(20).randn(40, 50).requiresGrad(true);

@@ -453,22 +453,23 @@ public final class CpuKernels {
         int offG = grad.offset();
         int offY = result.offset();
         Chunks.run(count, Chunks.count((long) count * cost(BinaryOp.ADD)), (from, to) -> {
+            int n = to - from;
             if (g instanceof float[] fg) {
                 float[] fy = (float[]) y;
                 float[] fo = (float[]) out;
                 if (Simd.API) {
-                    ElementwiseF32.wherePositive(fg, offG + from, fy, offY + from, fo, offOut + from, to - from);
+                    ElementwiseF32.wherePositive(fg, offG + from, fy, offY + from, fo, offOut + from, n);
                 } else {
-                    ScalarElementwiseF32.wherePositive(fg, offG + from, fy, offY + from, fo, offOut + from, to - from);
+                    ScalarElementwiseF32.wherePositive(fg, offG + from, fy, offY + from, fo, offOut + from, n);
                 }
             } else {
                 double[] dg = (double[]) g;
                 double[] dy = (double[]) y;
                 double[] dout = (double[]) out;
                 if (Simd.API) {
-                    ElementwiseF64.wherePositive(dg, offG + from, dy, offY + from, dout, offOut + from, to - from);
+                    ElementwiseF64.wherePositive(dg, offG + from, dy, offY + from, dout, offOut + from, n);
                 } else {
-                    ScalarElementwiseF64.wherePositive(dg, offG + from, dy, offY + from, dout, offOut + from, to - from);
+                    ScalarElementwiseF64.wherePositive(dg, offG + from, dy, offY + from, dout, offOut + from, n);
                 }
             }
         });
