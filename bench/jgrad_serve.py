@@ -4,6 +4,14 @@ helper only: jgrad never depends on Python at run time."""
 import json, os, statistics, subprocess, sys
 
 
+def split_extra(argv):
+    """(the script's own arguments, those after "--" that go to every ./jgrad bench call)."""
+    if "--" not in argv:
+        return argv, []
+    cut = argv.index("--")
+    return argv[:cut], argv[cut + 1:]
+
+
 def quartiles(values):
     """(q1, median, q3) of per-pair ratios (one value: that value three times)."""
     q1, median, q3 = statistics.quantiles(values, n=4) if len(values) > 1 else (values[0],) * 3

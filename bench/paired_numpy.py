@@ -16,7 +16,7 @@ Prints one JSON line per workload: {"workload", "impl": "paired", "pairs", "rati
 "ratio_q3", "jgrad_median_s", "numpy_median_s", "jgrad_min_s", "numpy_min_s", "pause_s"}."""
 import argparse, json, statistics, sys, time
 
-from jgrad_serve import JgradServer, quartiles
+from jgrad_serve import JgradServer, quartiles, split_extra
 
 SHAPES = {"matmul_f32_500": (500, "float32"), "matmul_f32_1024": (1024, "float32"),
           "matmul_f32_2048": (2048, "float32"), "matmul_f64_1024": (1024, "float64")}
@@ -24,9 +24,7 @@ NUMPY_WARMUP = 5
 
 
 def main():
-    argv = sys.argv[1:]
-    extra = argv[argv.index("--") + 1:] if "--" in argv else []
-    argv = argv[:argv.index("--")] if "--" in argv else argv
+    argv, extra = split_extra(sys.argv[1:])
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--pairs", type=int, default=40, help="products of each side per workload (default 40)")
     ap.add_argument("--pause", type=float, default=0.25, help="seconds between any two products (default 0.25)")

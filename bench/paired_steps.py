@@ -13,13 +13,11 @@ Prints one JSON line: {"workload", "impl": "paired_steps", "over", "pairs", "rat
 "ratio_q3", "median_s", "over_median_s"}."""
 import argparse, json, statistics, sys
 
-from jgrad_serve import JgradServer, quartiles
+from jgrad_serve import JgradServer, quartiles, split_extra
 
 
 def main():
-    argv = sys.argv[1:]
-    extra = argv[argv.index("--") + 1:] if "--" in argv else []
-    argv = argv[:argv.index("--")] if "--" in argv else argv
+    argv, extra = split_extra(sys.argv[1:])
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--pairs", type=int, default=40, help="repetitions of each workload (default 40)")
     ap.add_argument("workloads", nargs="*", metavar="WORKLOAD OVER",
