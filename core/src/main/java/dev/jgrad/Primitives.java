@@ -229,8 +229,8 @@ final class Primitives {
                 case RESULT -> new Tensor[] {result};
             };
             return record(primitive, result, new Tensor[] {in}, save, this, !forward ? null
-                    : tangents -> scale(tangents[0], knownDerivative != null ? knownDerivative.get()
-                            : derivative.at(in, result)));
+                    : tangents -> scaleTangent(tangents[0], knownDerivative != null ? knownDerivative.get()
+                            : derivative.at(in, result), in, result));
         }
 
         /**
@@ -285,6 +285,16 @@ final class Primitives {
                 return grad;
             }
             return Tensor.wrap(values, grad.shape);
+        }
+
+        /**
+         * A tangent times f'(x), written into f'(x)'s own memory when the rule just computed it (as the VJP does with
+         * gradients) and nothing is recorded through either: in a Hessian-vector product a unary op's JVP then
+         * makes one fresh array instead of two.
+         */
+        private static Tensor scaleTangent(Tensor tangent, Tensor derivative, Tensor x, Tensor result) {
+            return derivative.dtype == DType.BOOL ? scale(tangent, derivative)
+                    : times(tangent, derivative, false, isFresh(derivative, x, result));
         }
 
         /** grad (or a tangent) times f'(x); a BOOL f'(x) is a 0/1 mask, applied with where (no cast, no multiply). */

@@ -320,4 +320,23 @@ class GradientDonationTest {
         ft.relu().backward(seedT);
         assertTrue(ft.grad().allClose(Tensor.where(ft.detach().gt(0), seedT, Tensor.zeros(40, 50)), 0, 0));
     }
+
+    /**
+     * A unary op's JVP writes the tangent's product into f'(x) only when the rule computed f'(x) afresh: exp's
+     * f'(x) is its own result, which must stay the primal output; sin's is a new cos(x). Without recording (no
+     * graph), where the in-place path is open.
+     */
+    @Test
+    void unaryJvpsWriteOnlyIntoFreshDerivatives() {
+        Tensor x = uniform(23, N);
+        Tensor v = uniform(24, N);
+        try (GradMode ignored = GradMode.noGrad()) {
+            Func.JvpResult<Tensor> e = Func.jvp(Tensor::exp, x, v);
+            assertTrue(e.value().allClose(x.exp(), 0, 0), "exp's result is not written into");
+            assertTrue(e.tangent().allClose(v.mul(x.exp()), 0, 0));
+            Func.JvpResult<Tensor> s = Func.jvp(t -> t.exp().sin(), x, v);
+            assertTrue(s.value().allClose(x.exp().sin(), 0, 0));
+            assertTrue(s.tangent().allClose(v.mul(x.exp()).mul(x.exp().cos()), TOL, TOL));
+        }
+    }
 }
