@@ -19,8 +19,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * Elementwise ops and a full sum over float32 tensors of 1M and 16M elements (1000 x 1000 and 4000 x 4000), in
  * three layouts: {@code CONTIGUOUS}; {@code ROWS}, every other row of a twice-as-tall tensor (strided, but each
  * row contiguous: the vector kernels run row by row); {@code TRANSPOSED}, a column-major view (no contiguous
- * rows: the strided scalar loops). Each op allocates its result, as in eager use. Memory traffic per op: 8 bytes
- * per element for unary ops (12 for add and mul), so GB/s = 8e-6 * elements / (ms/op) (12e-6 for binary).
+ * rows: the strided scalar loops). Each op allocates its result, as in eager use, except the SGD steps, which
+ * write into x. Memory traffic per op: 8 bytes per element for unary ops (12 for add, mul and the fused SGD
+ * step), so GB/s = 8e-6 * elements / (ms/op) (12e-6 for binary).
  * {@code -jvmArgsPrepend -Djgrad.threads=1} measures one thread, {@code -jvmArgsPrepend -Djgrad.vectorMath=false}
  * the scalar transcendental functions ({@code -jvmArgsAppend} would replace the flags below, the incubator module
  * among them). Run it like GemmBench (bench/README.md), naming {@code ElementwiseBench}:
@@ -95,5 +96,17 @@ public class ElementwiseBench {
     @Benchmark
     public double sum() {
         return x.sum().item();
+    }
+
+    /** An SGD step, x -= lr * y, in one pass (subInPlace with alpha; a transposed x takes the unfused path). */
+    @Benchmark
+    public Tensor sgdStep() {
+        return x.subInPlace(y, 1e-6);
+    }
+
+    /** The same step through a temporary for lr * y, as it was written before subInPlace took alpha. */
+    @Benchmark
+    public Tensor sgdStepWithTemporary() {
+        return x.subInPlace(y.mul(1e-6));
     }
 }
