@@ -180,17 +180,29 @@ final class Primitives {
         Tensor at(Tensor x, Tensor result);
     }
 
+    /**
+     * A VJP in one kernel pass for the cases it covers (no graph or tangents built through it, dense operands),
+     * given the gradient, what the entry saves (x or f(x), the other null) and whether the VJP owns the gradient;
+     * null where it does not apply, and the derivative's rule runs.
+     */
+    @FunctionalInterface
+    private interface FusedVjp {
+        Tensor at(Tensor grad, Tensor x, Tensor result, boolean gradOwned);
+    }
+
     static final class Unary implements PrimitiveNode.InPlaceVjp {
         final Primitive primitive;
         private final UnaryOp op;
         private final Saves saves;
         private final Derivative derivative;
+        private final FusedVjp fusedVjp;
 
-        private Unary(String name, UnaryOp op, Saves saves, Derivative derivative) {
+        private Unary(String name, UnaryOp op, Saves saves, Derivative derivative, FusedVjp fusedVjp) {
             this.primitive = declare(name, derivative != null, Primitive.GradOwnership.FRESH);
             this.op = op;
             this.saves = saves;
             this.derivative = derivative;
+            this.fusedVjp = fusedVjp;
         }
 
         Tensor apply(Tensor x) {
@@ -229,8 +241,8 @@ final class Primitives {
                 case RESULT -> new Tensor[] {result};
             };
             return record(primitive, result, new Tensor[] {in}, save, this, !forward ? null
-                    : tangents -> scaleTangent(tangents[0], knownDerivative != null ? knownDerivative.get()
-                            : derivative.at(in, result), in, result));
+                    : tangents -> timesDerivative(tangents[0], false, knownDerivative != null
+                            ? knownDerivative.get() : derivative.at(in, result), in, result));
         }
 
         /**
@@ -257,12 +269,8 @@ final class Primitives {
         public Tensor[] apply(Tensor grad, Tensor[] saved, boolean gradOwned) {
             Tensor x = saves == Saves.INPUT ? saved[0] : null;
             Tensor result = saves == Saves.RESULT ? saved[0] : null;
-            Tensor fused = this == RELU ? reluVjp(grad, result, gradOwned) : null;
-            if (fused != null) {
-                return grads(fused);
-            }
-            Tensor d = derivative.at(x, result);
-            return grads(d.dtype == DType.BOOL ? scale(grad, d) : times(grad, d, gradOwned, isFresh(d, x, result)));
+            Tensor fused = fusedVjp == null ? null : fusedVjp.at(grad, x, result, gradOwned);
+            return grads(fused != null ? fused : timesDerivative(grad, gradOwned, derivative.at(x, result), x, result));
         }
 
         /**
@@ -270,7 +278,7 @@ final class Primitives {
          * instead of a mask and a where with a fresh tensor each: when no graph or tangents are built through it
          * and both are dense of one dtype; else null, and the derivative's rule runs.
          */
-        private static Tensor reluVjp(Tensor grad, Tensor result, boolean gradOwned) {
+        private static Tensor reluVjp(Tensor grad, Tensor x, Tensor result, boolean gradOwned) {
             if (GradMode.isEnabled() || grad.tangents() != null || result.tangents() != null
                     || grad.dtype != result.dtype || !Arrays.equals(grad.shape, result.shape)) {
                 return null;
@@ -288,13 +296,14 @@ final class Primitives {
         }
 
         /**
-         * A tangent times f'(x), written into f'(x)'s own memory when the rule just computed it (as the VJP does with
-         * gradients) and nothing is recorded through either: in a Hessian-vector product a unary op's JVP then
-         * makes one fresh array instead of two.
+         * A gradient (or a tangent) times f'(x): a BOOL f'(x) as a mask; otherwise written into the gradient when
+         * {@code owned}, or into f'(x)'s own memory when the rule just computed it, and nothing is recorded through
+         * either (see times). A tangent is never owned; in a Hessian-vector product a unary op's JVP so makes one
+         * fresh array instead of two.
          */
-        private static Tensor scaleTangent(Tensor tangent, Tensor derivative, Tensor x, Tensor result) {
-            return derivative.dtype == DType.BOOL ? scale(tangent, derivative)
-                    : times(tangent, derivative, false, isFresh(derivative, x, result));
+        private static Tensor timesDerivative(Tensor g, boolean owned, Tensor derivative, Tensor x, Tensor result) {
+            return derivative.dtype == DType.BOOL ? scale(g, derivative)
+                    : times(g, derivative, owned, isFresh(derivative, x, result));
         }
 
         /** grad (or a tangent) times f'(x); a BOOL f'(x) is a 0/1 mask, applied with where (no cast, no multiply). */
@@ -304,7 +313,7 @@ final class Primitives {
     }
 
     private static Unary unary(String name, UnaryOp op, Saves saves, Derivative derivative) {
-        return new Unary(name, op, saves, derivative);
+        return new Unary(name, op, saves, derivative, null);
     }
 
     /** For piecewise-constant functions: the gradient is zero (grad * 0 keeps grad's shape and dtype). */
@@ -328,7 +337,8 @@ final class Primitives {
     static final Unary TANH = unary("Tanh", UnaryOp.TANH, Saves.RESULT, (x, result) -> result.mul(result).rsub(1.0));
     static final Unary SIGMOID = unary("Sigmoid", UnaryOp.SIGMOID, Saves.RESULT,
             (x, result) -> result.mul(result.rsub(1.0)));
-    static final Unary RELU = unary("Relu", UnaryOp.RELU, Saves.RESULT, (x, result) -> result.gt(0));
+    static final Unary RELU = new Unary("Relu", UnaryOp.RELU, Saves.RESULT, (x, result) -> result.gt(0),
+            Unary::reluVjp);
     static final Unary FLOOR = unary("Floor", UnaryOp.FLOOR, Saves.NOTHING, ZERO);
     static final Unary CEIL = unary("Ceil", UnaryOp.CEIL, Saves.NOTHING, ZERO);
     static final Unary ROUND = unary("Round", UnaryOp.ROUND, Saves.NOTHING, ZERO);

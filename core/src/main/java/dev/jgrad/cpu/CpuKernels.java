@@ -403,13 +403,13 @@ public final class CpuKernels {
         Object a = target.data();
         Object b = y.data();
         boolean floating = a instanceof float[] || a instanceof double[];
-        if (!floating || a.getClass() != b.getClass() || !dense(target, shape)
-                || !(dense(y, shape) || single(y, shape))) {
+        boolean broadcast = single(y, shape);
+        if (!floating || a.getClass() != b.getClass() || !dense(target, shape) || !(broadcast || dense(y, shape))) {
             return false;
         }
         int off = target.offset();
         int offB = y.offset();
-        int stepB = single(y, shape) ? 0 : 1;
+        int stepB = broadcast ? 0 : 1;
         int count = numel(shape);
         // An SGD step over a layer's weights is one pass; parallel above two grains like an addition.
         Chunks.run(count, Chunks.count((long) count * cost(BinaryOp.ADD)), (from, to) -> {
