@@ -2,6 +2,7 @@
 package dev.jgrad.cpu;
 
 import java.util.Arrays;
+import java.util.concurrent.atomic.AtomicInteger;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -75,25 +76,37 @@ final class GemmF32 {
             int nc = Math.min(ncMax, n - jc);
             int panels = ceilDiv(nc, NR);
             int bBase = offB + jc * csB;
-            // Pack b once for all threads: depth block pc at bp[pc * panels * NR], panel jr within it at jr * kc.
+            // One parallel region per block of columns: first the tasks that pack b (once for all threads: depth
+            // block pc at bp[pc * panels * NR], panel jr within it at jr * kc), then the row blocks (each packing
+            // its own rows of a), cut into column chunks when there are fewer than threads. Tasks are claimed in
+            // that order, one by one, so a thread slowed by other work takes fewer, and a thread's first row block
+            // waits only for the packing tasks still running. (Two regions woke the helper threads twice per
+            // product: see CpuPool's note on wake-ups.)
             int bChunks = Math.min(panels, threads);
-            CpuPool.run(kBlocks * bChunks, threads, task -> {
-                int pc = task / bChunks * blockDepth;
-                int kc = Math.min(blockDepth, k - pc);
-                int j0 = panels * (task % bChunks) / bChunks * NR;
-                int j1 = Math.min(nc, panels * (task % bChunks + 1) / bChunks * NR);
-                packB(b, bBase + pc * rsB + j0 * csB, rsB, csB, kc, j1 - j0, bp, pc * panels * NR + j0 * kc);
-            });
-            // Then the row blocks (each packing its own rows of a), cut into column chunks when there are fewer than
-            // threads; tasks are claimed one by one, so a thread slowed by other work takes fewer.
+            int packTasks = kBlocks * bChunks;
+            AtomicInteger packed = new AtomicInteger();
             int chunks = Math.min(panels, colChunks);
             int cBase = offC + jc;
-            CpuPool.run(rowBlocks * chunks, threads, task -> {
-                int q = task / chunks;
+            CpuPool.run(packTasks + rowBlocks * chunks, threads, task -> {
+                if (task < packTasks) {
+                    try {
+                        int pc = task / bChunks * blockDepth;
+                        int kc = Math.min(blockDepth, k - pc);
+                        int j0 = panels * (task % bChunks) / bChunks * NR;
+                        int j1 = Math.min(nc, panels * (task % bChunks + 1) / bChunks * NR);
+                        packB(b, bBase + pc * rsB + j0 * csB, rsB, csB, kc, j1 - j0, bp, pc * panels * NR + j0 * kc);
+                    } finally {
+                        packed.incrementAndGet(); // even on failure, so that no row block waits forever
+                    }
+                    return;
+                }
+                CpuPool.awaitCount(packed, packTasks);
+                int rowTask = task - packTasks;
+                int q = rowTask / chunks;
                 int ic = blockStarts[q] * MR;
                 int mc = Math.min(m, blockStarts[q + 1] * MR) - ic;
-                int j0 = panels * (task % chunks) / chunks * NR;
-                int j1 = Math.min(nc, panels * (task % chunks + 1) / chunks * NR);
+                int j0 = panels * (rowTask % chunks) / chunks * NR;
+                int j1 = Math.min(nc, panels * (rowTask % chunks + 1) / chunks * NR);
                 int tiles = ceilDiv(mc, MR);
                 int tilePanels = ceilDiv(j1 - j0, NR);
                 float[] ap = takeBuffer(PACKED_A, tiles * MR * blockDepth);
