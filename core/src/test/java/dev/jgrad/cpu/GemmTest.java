@@ -15,7 +15,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.concurrent.atomic.AtomicIntegerArray;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -380,22 +379,6 @@ class GemmTest {
             assertTrue(System.nanoTime() < deadline, "the GEMM warm-up did not end within 60 s");
             Thread.sleep(20);
         }
-    }
-
-    @Test
-    void thePoolRunsEveryTaskOnceAndRethrowsFailures() {
-        AtomicIntegerArray hits = new AtomicIntegerArray(100);
-        CpuPool.run(100, hits::incrementAndGet);
-        for (int i = 0; i < 100; i++) {
-            assertEquals(1, hits.get(i), "task " + i);
-        }
-        IllegalStateException e = assertThrows(IllegalStateException.class, () -> CpuPool.run(10, i -> {
-            if (i == 7) {
-                throw new IllegalStateException("task 7 failed");
-            }
-        }));
-        assertEquals("task 7 failed", e.getMessage());
-        assertTrue(CpuPool.threads() >= 1);
     }
 
     @Test
