@@ -14,7 +14,8 @@ import java.util.function.IntConsumer;
  * region a wake-up, and on the 2-vCPU dev machine's VM the kernel placed the woken helper on its waker's CPU in
  * most regions that followed a pause (the other CPU idling) until a scheduler tick spread them: two 7 ms halves
  * of work after 0.25 s pauses took 11-12 ms instead of 7. After a 50 ms poll the next wake-up, even a second
- * later, found its own CPU (7.0 ms; with 20 ms polls it still did not). {@code 0} parks at once.
+ * later, found its own CPU (7.0 ms; with 20 ms polls it still did not). {@code 0} parks at once, and
+ * {@link #parkHelpers} parks polling helpers before a call into OpenBLAS, whose threads need the cores.
  * <p>One region runs at a time: a region started while another is running (from another thread, or nested in a
  * task) runs on its calling thread alone.
  */
@@ -60,6 +61,9 @@ public final class CpuPool {
             return;
         }
         try {
+            if (parkNow) {
+                parkNow = false;
+            }
             for (int h = 0; h < helpers; h++) {
                 LockSupport.unpark(HELPERS[h]);
             }
@@ -161,6 +165,19 @@ public final class CpuPool {
         return helpers;
     }
 
+    /**
+     * Makes helpers that are polling for the next region park now, before the caller hands the machine's cores to
+     * other threads: OpenBLAS's own threads, which a polling helper would slow down as much as they slow it.
+     */
+    public static void parkHelpers() {
+        if (HELPERS.length > 0 && !parkNow) {
+            parkNow = true;
+        }
+    }
+
+    /** Set by {@link #parkHelpers}, cleared by the next region: helpers poll only while it is false. */
+    private static volatile boolean parkNow;
+
     /** A helper: joins each new region once; between regions polls for SPIN_NANOS, then parks. */
     private static void helperLoop() {
         Region last = null;
@@ -173,7 +190,7 @@ public final class CpuPool {
             }
             long idleSince = System.nanoTime();
             while ((region = CURRENT.get()) == null || region == last) {
-                if (System.nanoTime() - idleSince < SPIN_NANOS) {
+                if (System.nanoTime() - idleSince < SPIN_NANOS && !parkNow) {
                     Thread.onSpinWait();
                 } else {
                     LockSupport.park();

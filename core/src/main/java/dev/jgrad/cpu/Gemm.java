@@ -108,6 +108,7 @@ public final class Gemm {
             int[] la = OpenBlas.layout(m, k, rsA, csA);
             int[] lb = OpenBlas.layout(k, n, rsB, csB);
             if (la != null && lb != null) {
+                CpuPool.parkHelpers(); // OpenBLAS's threads need the cores
                 for (int t = 0; t < batch; t++) {
                     Blas.INSTANCE.sgemm(a, offA + t * batchA, la, b, offB + t * batchB, lb, c, t * m * n, m, n, k);
                 }
@@ -128,6 +129,7 @@ public final class Gemm {
             int[] la = OpenBlas.layout(m, k, rsA, csA);
             int[] lb = OpenBlas.layout(k, n, rsB, csB);
             if (la != null && lb != null) {
+                CpuPool.parkHelpers(); // OpenBLAS's threads need the cores
                 for (int t = 0; t < batch; t++) {
                     Blas.INSTANCE.dgemm(a, offA + t * batchA, la, b, offB + t * batchB, lb, c, t * m * n, m, n, k);
                 }

@@ -53,6 +53,20 @@ class CpuPoolTest {
 
     @Test
     void helpersShareTheTasksWhenThereAreSeveralThreads() {
+        assertAHelperJoins();
+    }
+
+    @Test
+    void helpersToldToParkJoinTheNextRegion() throws InterruptedException {
+        CpuPool.run(10, i -> { });
+        CpuPool.parkHelpers();
+        Thread.sleep(5);
+        assertAHelperJoins();
+        CpuPool.parkHelpers();
+        assertAHelperJoins(); // at once, while they may still be polling
+    }
+
+    private static void assertAHelperJoins() {
         // The caller's first task waits until another thread has taken one, so this fails if no helper ever joins.
         Set<String> threads = ConcurrentHashMap.newKeySet();
         CountDownLatch helperJoined = new CountDownLatch(1);
