@@ -21,7 +21,9 @@ import java.util.Random;
  * </pre>
  * where a CLASSES folder is a core/target/classes (for the build before a change: {@code git worktree add
  * /tmp/base REV}, then {@code ./mvnw -q -o compile -pl core} there). Prints the minimum and median time of each
- * and the median of B / A with its quartiles.
+ * and the median of B / A with its quartiles. Each build has its own CpuPool, whose helpers poll for the next
+ * product for 50 ms: back to back, one build's helper would take a core from the other's product, so pass
+ * {@code -Djgrad.threads.spinMillis=0} (before the file name) when comparing builds on more than one thread.
  */
 public final class GemmAb {
     private GemmAb() {

@@ -25,7 +25,8 @@ import java.util.Random;
  * before each timed product, as bench/paired_numpy.py does: products then start with the caches as other
  * programs left them, which favours layouts that move less data. OPENBLAS_THREAD_TIMEOUT=4 makes OpenBLAS's worker threads
  * sleep as soon as a product ends: by default they spin for about 0.1 s, and on two cores they then take a
- * core from the jgrad product that follows. To see how each side copes with a busy memory system, run a
+ * core from the jgrad product that follows. jgrad's CpuPool helpers poll for 50 ms after a product likewise: without
+ * pauses of over 50 ms, add {@code -Djgrad.threads.spinMillis=0}. To see how each side copes with a busy memory system, run a
  * memory-streaming loop on the other core with threads = 1 (docs/PERFORMANCE.md).
  */
 public final class GemmVsOpenBlas {
