@@ -26,10 +26,12 @@ public final class CpuPool {
     private static final System.Logger LOG = System.getLogger("dev.jgrad");
 
     /** Threads a kernel may use, the caller's included. */
-    private static final int THREADS = positiveProperty("jgrad.threads", Runtime.getRuntime().availableProcessors());
+    private static final int THREADS = (int) Math.min(Integer.MAX_VALUE,
+            integerProperty("jgrad.threads", Runtime.getRuntime().availableProcessors(), 1));
 
     /** How long a helper polls for the next region before it parks. */
-    private static final long SPIN_NANOS = nonNegativeProperty("jgrad.threads.spinMillis", 50) * 1_000_000L;
+    private static final long SPIN_NANOS =
+            Math.min(integerProperty("jgrad.threads.spinMillis", 50, 0), Long.MAX_VALUE / 1_000_000L) * 1_000_000L;
 
     /** The region the helpers may join, or null. */
     private static final AtomicReference<Region> CURRENT = new AtomicReference<>();
@@ -199,38 +201,22 @@ public final class CpuPool {
         }
     }
 
-    private static long nonNegativeProperty(String name, long fallback) {
+    /** The system property {@code name} as an integer of at least {@code min}; else, with a warning if set, fallback. */
+    private static long integerProperty(String name, long fallback, long min) {
         String value = System.getProperty(name);
         if (value == null || value.isBlank()) {
             return fallback;
         }
         try {
             long n = Long.parseLong(value.strip());
-            if (n >= 0) {
+            if (n >= min) {
                 return n;
             }
         } catch (NumberFormatException e) {
             // reported below
         }
-        LOG.log(System.Logger.Level.WARNING, name + "=" + value + " is not a non-negative integer; using " + fallback);
-        return fallback;
-    }
-
-    private static int positiveProperty(String name, int fallback) {
-        String value = System.getProperty(name);
-        if (value == null || value.isBlank()) {
-            return fallback;
-        }
-        try {
-            int n = Integer.parseInt(value.strip());
-            if (n >= 1) {
-                return n;
-            }
-        } catch (NumberFormatException e) {
-            // reported below
-        }
-        LOG.log(System.Logger.Level.WARNING, name + "=" + value + " is not a positive integer; using " + fallback
-                + " threads");
+        LOG.log(System.Logger.Level.WARNING, name + "=" + value + " is not an integer of at least " + min + "; using "
+                + fallback);
         return fallback;
     }
 }
