@@ -14,7 +14,7 @@ import java.util.function.IntConsumer;
  * region a wake-up, and on the 2-vCPU dev machine's VM the kernel placed the woken helper on its waker's CPU in
  * most regions that followed a pause (the other CPU idling) until a scheduler tick spread them: two 7 ms halves
  * of work after 0.25 s pauses took 11-12 ms instead of 7. After a 50 ms poll the next wake-up, even a second
- * later, found its own CPU (7.0 ms; with 20 ms polls it still did not). {@code 0} parks at once, and
+ * later, found its own CPU (6.8 ms; with 20 ms polls it still did not). {@code 0} parks at once, and
  * {@link #parkHelpers} parks polling helpers before a call into OpenBLAS, whose threads need the cores.
  * <p>One region runs at a time: a region started while another is running (from another thread, or nested in a
  * task) runs on its calling thread alone.
