@@ -1,6 +1,7 @@
 package dev.jgrad.bench;
 
 import dev.jgrad.cpu.CpuPool;
+import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -43,7 +44,7 @@ public class PoolBench {
         System.setProperty("jgrad.threads.spinMillis", spinMillis);
         rows = new double[CpuPool.threads()][elements];
         for (double[] row : rows) {
-            java.util.Arrays.fill(row, 1.5);
+            Arrays.fill(row, 1.5);
         }
         sums = new double[rows.length];
     }

@@ -1,6 +1,7 @@
 package dev.jgrad.cpu;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -100,7 +101,7 @@ class CpuPoolTest {
                 other.set(Thread.currentThread());
             }
         });
-        assertEquals(null, other.get());
+        assertNull(other.get(), "a task ran on " + other.get());
     }
 
     @Test
@@ -140,7 +141,7 @@ class CpuPoolTest {
         for (Thread thread : threads) {
             thread.join(60_000);
         }
-        assertEquals(null, failure.get());
+        assertNull(failure.get());
         for (int i = 0; i < hits.length(); i++) {
             assertEquals(1, hits.get(i), "task " + i);
         }
